@@ -1,0 +1,2 @@
+// AGIHandlers
+enum Placeholder {}

@@ -1,0 +1,2 @@
+// AMIClient
+enum Placeholder {}

@@ -1,0 +1,2 @@
+// CallTracking
+enum Placeholder {}
