@@ -59,9 +59,12 @@ let package = Package(
                 "CallTracking",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Migrations")],
-            swiftSettings: strictness
+            exclude: ["Migrations"],
+            swiftSettings: strictness,
+            plugins: ["EmbedMigrations"]
         ),
+        .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .executableTarget(
             name: "calljournal",
             dependencies: [

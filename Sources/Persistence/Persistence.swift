@@ -1,2 +1,0 @@
-// Persistence
-enum Placeholder {}
