@@ -19,16 +19,22 @@ import Foundation
 /// | `application_name` | `calljournal` | shows in `pg_stat_activity` |
 ///
 /// `statement_timeout` is set after connecting when the server's value is 0 (unset by the DBA).
-public struct PostgresConnectionSettings: Sendable, Equatable {
+public struct PostgresConnectionSettings: Sendable, Equatable, CustomStringConvertible {
     /// The connection string as configured.
     public var connectionString: String
     /// Applied after connect when the server's own `statement_timeout` is 0; `nil` leaves it alone.
     public var statementTimeout: Duration?
     /// The default `application_name`.
     public var applicationName: String
+    /// A password from a secret file or systemd credential, used when the string has none.
+    public var password: String?
 
-    public init(connectionString: String = "", statementTimeout: Duration? = .seconds(30), applicationName: String = "calljournal") {
+    public init(
+        connectionString: String = "", password: String? = nil, statementTimeout: Duration? = .seconds(30),
+        applicationName: String = "calljournal"
+    ) {
         self.connectionString = connectionString
+        self.password = password
         self.statementTimeout = statementTimeout
         self.applicationName = applicationName
     }
@@ -72,6 +78,7 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
         addDefault("keepalives_count", "3")
         addDefault("tcp_user_timeout", "30000")
         addDefault("application_name", applicationName, env: "PGAPPNAME")
+        if let password { addDefault("password", password) }
         let hosts = parameters.first { $0.0 == "host" }?.1 ?? environment["PGHOST"] ?? ""
         let hostAddresses = parameters.first { $0.0 == "hostaddr" }?.1 ?? environment["PGHOSTADDR"] ?? ""
         if hosts.contains(",") || hostAddresses.contains(",") {
@@ -80,8 +87,12 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
         return parameters
     }
 
+    public var description: String { redactedTarget() }
+
     /// The target without secrets, for messages: `host=db1,db2 port=5432 dbname=calls user=calljournal`.
-    func redactedTarget(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public func redactedTarget() -> String { redactedTarget(environment: ProcessInfo.processInfo.environment) }
+
+    func redactedTarget(environment: [String: String]) -> String {
         let parameters = (try? resolvedParameters(environment: environment)) ?? []
         func value(_ key: String, _ env: String) -> String? {
             parameters.first { $0.0 == key }?.1 ?? environment[env]

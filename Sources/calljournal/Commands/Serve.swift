@@ -1,0 +1,27 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+
+/// `calljournal serve`: the daemon.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon: AMI → call journal in PostgreSQL, FastAGI for the dialplan, /metrics.",
+        discussion: """
+            Stops gracefully on SIGTERM or SIGINT. Under systemd (Type=notify) it reports READY once \
+            PostgreSQL is reachable and the schema is current, STOPPING on shutdown, and feeds the \
+            watchdog when WatchdogSec= is set.
+            """
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration = try await options.load(requireAMISecret: true)
+        let logger = CommandLogging.logger(label: "calljournal", level: configuration.logLevel)
+        logger.info("starting calljournal", metadata: [
+            "version": "\(Calljournal.version)", "configuration": "\(configuration.sources.joined(separator: ", "))",
+        ])
+        let daemon = Daemon(configuration: configuration, logger: logger)
+        try await daemon.run()
+    }
+}
