@@ -211,8 +211,9 @@ struct ConfigurationKeys {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 return Secret(value: text.trimmingCharacters(in: .newlines), origin: path)
             } catch {
-                problems.append("\(key)_file: cannot read \(path): \((error as NSError).localizedDescription)")
-                return nil
+                let reason = FileManager.default.fileExists(atPath: path) ? "not readable by this user" : "no such file"
+                problems.append("\(key)_file: cannot read \(path): \(reason)")
+                return Secret(value: "", origin: path)
             }
         }
         if let directory = environment["CREDENTIALS_DIRECTORY"] {
