@@ -15,6 +15,8 @@ struct Calljournal: AsyncParsableCommand {
         version: version,
         subcommands: [
             Serve.self, Migrate.self, CheckConfig.self,
+            EmployeeCommand.self, DepartmentCommand.self, EndpointCommand.self, CategoryCommand.self,
+            ContactCommand.self, TrackingNumberCommand.self,
         ]
     )
 }

@@ -1,2 +1,0 @@
-// CallTracking
-enum Placeholder {}
