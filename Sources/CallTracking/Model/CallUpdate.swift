@@ -1,7 +1,7 @@
 public import Foundation
 
 /// What the journal must do about missed-call callback tasks once a call has finished.
-public enum CallbackDecision: Sendable, Hashable {
+public enum CallbackDecision: Sendable, Hashable, Codable {
     /// Nothing: internal calls, or calls that neither missed nor reached the client.
     case none
     /// An inbound call from `number` was missed (missed, busy or abandoned): open a callback task due at `deadline`,
@@ -13,7 +13,7 @@ public enum CallbackDecision: Sendable, Hashable {
 }
 
 /// A change the tracker reports; the journal writer turns each into an idempotent upsert.
-public enum CallUpdate: Sendable, Hashable {
+public enum CallUpdate: Sendable, Hashable, Codable {
     /// The first event of a new call: the journal gets a row in progress.
     case started(CallRecord)
     /// Something the journal shows changed (answered, a new leg, a transfer).

@@ -11,7 +11,8 @@ final class PostgresResult {
     /// Copies the rows out in text form.
     func rows() -> PostgresRows {
         let columnCount = Int(PQnfields(pointer)), rowCount = Int(PQntuples(pointer))
-        let columns = (0 ..< columnCount).map { String(cString: PQfname(pointer, Int32($0))) }
+        // COPY results describe their columns without names: PQfname returns NULL there.
+        let columns = (0 ..< columnCount).map { index in PQfname(pointer, Int32(index)).map { String(cString: $0) } ?? "" }
         let types = (0 ..< columnCount).map { UInt32(PQftype(pointer, Int32($0))) }
         var cells: [[String?]] = []
         cells.reserveCapacity(rowCount)

@@ -277,6 +277,7 @@ CREATE TABLE calljournal.callback_tasks (
     first_missed_at     timestamptz NOT NULL,
     last_missed_at      timestamptz NOT NULL,
     missed_count        integer NOT NULL DEFAULT 1 CHECK (missed_count > 0),
+    missed_call_ids     bigint[] NOT NULL DEFAULT '{}',
     deadline            timestamptz NOT NULL,
     status              text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'expired')),
     closed_by_call_id   bigint REFERENCES calljournal.calls (id) ON DELETE SET NULL,
@@ -297,6 +298,7 @@ COMMENT ON COLUMN calljournal.callback_tasks.last_missed_call_id IS 'The latest 
 COMMENT ON COLUMN calljournal.callback_tasks.first_missed_at IS 'When the first missed call ended.';
 COMMENT ON COLUMN calljournal.callback_tasks.last_missed_at IS 'When the latest missed call ended.';
 COMMENT ON COLUMN calljournal.callback_tasks.missed_count IS 'How many missed calls the task covers.';
+COMMENT ON COLUMN calljournal.callback_tasks.missed_call_ids IS 'Every missed call the task covers (calls.id); a replayed call is never counted twice.';
 COMMENT ON COLUMN calljournal.callback_tasks.deadline IS 'When the callback is due (first miss + journal.callback_deadline_hours).';
 COMMENT ON COLUMN calljournal.callback_tasks.status IS 'open, done (a conversation with the number happened) or expired (closed by an operator without a call).';
 COMMENT ON COLUMN calljournal.callback_tasks.closed_by_call_id IS 'The answered call that closed the task.';
