@@ -21,6 +21,7 @@ struct AdminOptions: ParsableArguments {
             if let rows { print(rows, as: format.rowFormat) }
             if let note, format == .table { print(note) }
         } catch let error as DirectoryError {
+            if case .invalid = error { throw CommandFailure.exit(error.description, code: 65) }
             throw CommandFailure.exit(error.description, code: 1)
         } catch let error as PostgresError {
             throw CommandFailure.exit(error.description, code: error.isConnectionFailure ? 69 : error.isDataError ? 65 : 1)
