@@ -1,0 +1,85 @@
+import CallTracking
+import Foundation
+import Logging
+import Persistence
+import Testing
+
+@Suite("Journal writer through a PostgreSQL outage (needs PostgreSQL)")
+struct JournalWriterTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_358_807)
+
+    func call(_ index: Int) -> CallRecord {
+        var record = CallRecord(pbx: "main", linkedid: "1795358807.\(index)", direction: .inbound, startedAt: t0 + Double(index))
+        record.callerNumber = "7916\(String(format: "%07d", index))"
+        record.status = .answered
+        record.answeredAt = record.startedAt + 2
+        record.endedAt = record.startedAt + 30
+        record.waitSeconds = 2
+        record.talkSeconds = 28
+        record.lastEventAt = record.endedAt ?? record.startedAt
+        return record
+    }
+
+    func makeWriter(_ database: TestDatabase, spool: URL) throws -> JournalWriter {
+        let client = PostgresClient(settings: database.settings, backoff: .init(initial: .milliseconds(1), maximum: .milliseconds(2)),
+                                    logger: Logger(label: "test"))
+        return JournalWriter(client: client, spool: try Spool(directory: spool, maximumBytes: 1 << 30),
+                             configuration: .init(quarantineDirectory: spool.appendingPathComponent("quarantine")),
+                             logger: Logger(label: "test"))
+    }
+
+    @Test func callsWrittenDuringAnOutageArriveExactlyOnceAfterIt() async throws {
+        let database = try TestDatabase.create()
+        let admin = try PostgresConnection.connect(PostgresConnectionSettings(connectionString: "dbname=postgres"))
+        let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-writer-\(UUID().uuidString)")
+        let writer = try makeWriter(database, spool: spoolDirectory)
+
+        writer.submit((0 ..< 1_000).map { CallUpdate.finished(call($0), .none) })
+        await writer.flush()
+
+        // The outage: no new connections, and the writer's session is cut.
+        try admin.query("ALTER DATABASE \(admin.quoteIdentifier(database.name)) ALLOW_CONNECTIONS false")
+        try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", database.name)
+        for chunk in stride(from: 1_000, to: 3_000, by: 500) {
+            writer.submit((chunk ..< chunk + 500).map { CallUpdate.finished(call($0), .none) })
+            await writer.flush()
+        }
+        let during = await writer.statistics
+        #expect(during.recordsSpooled == 4)
+        #expect(during.spoolBytes > 0)
+
+        // Recovery: the spool drains first, then new calls flow again (liveness).
+        try admin.query("ALTER DATABASE \(admin.quoteIdentifier(database.name)) ALLOW_CONNECTIONS true")
+        try await Task.sleep(for: .milliseconds(10))
+        writer.submit((3_000 ..< 3_100).map { CallUpdate.finished(call($0), .none) })
+        await writer.flush()
+        let after = await writer.statistics
+        #expect(after.spoolBytes == 0)
+        #expect(after.recordsDrained == 4)
+
+        // Conservation: every call exactly once.
+        let check = try database.connect()
+        let counts = try #require(try check.query(
+            "SELECT count(*) AS n, count(DISTINCT linkedid) AS d FROM calljournal.calls").first)
+        #expect(counts.cells == ["3100", "3100"])
+    }
+
+    @Test func aCallPostgreSQLRejectsIsQuarantinedAndTheRestWritten() async throws {
+        let database = try TestDatabase.create()
+        let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-writer-\(UUID().uuidString)")
+        let writer = try makeWriter(database, spool: spoolDirectory)
+        var bad = call(5)
+        bad.talkSeconds = -3   // breaks CHECK (talk_seconds >= 0)
+        writer.submit((0 ..< 10).map { CallUpdate.finished($0 == 5 ? bad : call($0), .none) })
+        await writer.flush()
+        let statistics = await writer.statistics
+        #expect(statistics.quarantinedCalls == 1)
+        let rows = try database.connect().query("SELECT count(*) AS n FROM calljournal.calls")
+        #expect(rows.cells == [["9"]])
+        let files = try FileManager.default.contentsOfDirectory(atPath: spoolDirectory.appendingPathComponent("quarantine").path)
+        #expect(files.count == 1)
+        #expect(files.first?.contains("1795358807.5") == true)
+        let text = try String(contentsOf: spoolDirectory.appendingPathComponent("quarantine/\(files[0])"), encoding: .utf8)
+        #expect(text.contains("23514"))
+    }
+}
