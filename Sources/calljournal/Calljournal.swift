@@ -16,7 +16,7 @@ struct Calljournal: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, CheckConfig.self,
             EmployeeCommand.self, DepartmentCommand.self, EndpointCommand.self, CategoryCommand.self,
-            ContactCommand.self, TrackingNumberCommand.self,
+            ContactCommand.self, TrackingNumberCommand.self, AnnotateCommand.self,
         ]
     )
 }
@@ -37,7 +37,8 @@ struct ConfigurationOptions: ParsableArguments {
         var (configuration, problems) = await loader.load()
         if !requireAMISecret { problems.removeAll { $0.contains(".secret: not set") } }
         if let databaseURL { configuration.postgres.url = databaseURL }
-        guard problems.isEmpty else { throw ConfigurationProblems(problems: problems) }
+        // EX_CONFIG, as check-config: the same problem gets the same exit code whichever command meets it.
+        guard problems.isEmpty else { throw CommandFailure.exit(ConfigurationProblems(problems: problems).description, code: 78) }
         return configuration
     }
 }

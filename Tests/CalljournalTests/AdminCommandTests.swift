@@ -58,7 +58,7 @@ struct AdminCommandTests {
     @Test func aTakenEndpointRollsBackTheWholeEmployee() throws {
         try calljournal("employee", "add", "--extension", "101", "--name", "Alice", "--sip", "desk-1")
         let result = try calljournal("employee", "add", "--extension", "102", "--name", "Bob", "--sip", "desk-1")
-        #expect(result.standardError.contains("endpoint sip, desk-1 already belongs to Alice (extension 101)"))
+        #expect(result.standardError.contains("SIP account desk-1 already belongs to Alice (extension 101)"))
         #expect(try database.query("SELECT extension FROM calljournal.employees") == ["101"])
     }
 

@@ -6,7 +6,7 @@ public import Foundation
 /// Every statement is parameterized. Rows come back as `PostgresRows` so the command line can print any of them as a
 /// table or JSON. Constraint violations become a `DirectoryError` that names the conflicting row.
 public struct DirectoryAdmin {
-    let connection: PostgresConnection
+    public let connection: PostgresConnection
 
     public init(connection: PostgresConnection) {
         self.connection = connection

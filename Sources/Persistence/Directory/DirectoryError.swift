@@ -35,7 +35,8 @@ public enum DirectoryError: Error, Sendable, Equatable, CustomStringConvertible 
                   JOIN calljournal.employees e ON e.id = p.employee_id WHERE p.address = $1
                 """, Self.lastPart(of: value) ?? "", operation: "find endpoint owner")
                 .first.map { "\(try $0.decode("full_name", as: String.self)) (extension \(try $0.decode("extension", as: String.self)))" }
-            self = .duplicate("endpoint \(value ?? "?") already belongs to \(owner ?? "another employee")")
+            let kind = value?.hasPrefix("phone") == true ? "phone number" : "SIP account"
+            self = .duplicate("\(kind) \(Self.lastPart(of: value) ?? "?") already belongs to \(owner ?? "another employee")")
         case "contact_phones_phone_key":
             let owner = try? connection.query("""
                 SELECT c.name, c.id FROM calljournal.contact_phones p JOIN calljournal.contacts c ON c.id = p.contact_id
@@ -50,7 +51,7 @@ public enum DirectoryError: Error, Sendable, Equatable, CustomStringConvertible 
         case "tracking_numbers_pkey":
             self = .duplicate("tracking number \(value ?? "?") already exists")
         case "call_category_marks_category_id_fkey":
-            self = .invalid("the category is set on calls in the journal; deactivate it with `calljournal category update CODE --inactive` instead")
+            self = .invalid("the category is set on calls in the journal; deactivate it with `calljournal category update CODE --no-active` instead")
         default:
             self = .invalid(Self.explainCheck(constraint: constraint, error: error))
         }
@@ -66,7 +67,8 @@ public enum DirectoryError: Error, Sendable, Equatable, CustomStringConvertible 
             "a name must not be empty"
         case "employee_endpoints_address_check":
             "an endpoint address is 1 to 80 letters, digits or _ . + -"
-        case "contact_phones_phone_check", "tracking_numbers_did_check": "a phone number is digits only (3 to 20)"
+        case "contact_phones_phone_check": "a phone number is digits only (3 to 20)"
+        case "tracking_numbers_did_check": "a tracking number (DID) is digits only (1 to 20)"
         case "call_categories_code_check": "a category code is 0 to 999999"
         case "call_categories_value_check": "a category value must not be negative"
         default: "\(error.message)\(error.detail.map { " (\($0))" } ?? "")"

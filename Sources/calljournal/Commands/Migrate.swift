@@ -25,7 +25,9 @@ struct Migrate: AsyncParsableCommand {
         let migrator = Migrator(logger: logger)
         let client = PostgresClient(settings: configuration.postgresSettings, logger: logger)
         let showStatus = status
-        let report = try await client.withConnection { connection in
+        let report: [String]
+        do {
+            report = try await client.withConnection { connection in
             if showStatus {
                 let status = try migrator.status(on: connection)
                 return status.applied.map { "applied  \($0.name)" } + status.pending.map { "pending  \($0.name)" }
@@ -33,6 +35,11 @@ struct Migrate: AsyncParsableCommand {
             }
             let applied = try migrator.migrate(on: connection)
             return applied.isEmpty ? ["schema is up to date (\(migrator.migrations.count) migrations)"] : applied.map { "applied  \($0)" }
+            }
+        } catch let error as PostgresError {
+            throw CommandFailure.exit(error.description, code: error.isConnectionFailure ? 69 : 1)
+        } catch let error as MigrationError {
+            throw CommandFailure.exit(error.description, code: 78)
         }
         for line in report { print(line) }
     }
