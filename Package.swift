@@ -82,6 +82,12 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        // Benchmarks: release builds that print their figures (docs/performance.md).
+        .executableTarget(
+            name: "tracker-bench", dependencies: ["CallTracking", "TestFixtures"], path: "Benchmarks/tracker-bench",
+            swiftSettings: strictness
+        ),
+
         // Recorded Asterisk traffic, shared by every test target.
         .target(
             name: "TestFixtures",

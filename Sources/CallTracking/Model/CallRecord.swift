@@ -72,6 +72,8 @@ public struct CallRecord: Sendable, Hashable, Codable {
     /// The extension or endpoint that answered, kept even when the employee is unknown.
     public var answeredExtension: String?
     public var recordingFile: String?
+    /// The queue the caller waited in (`QueueCallerJoin` / `AgentConnect` `Queue`), nil when no queue was involved.
+    public var queueName: String?
     /// Answered with at least `targetMinTalkSeconds` of talk.
     public var isTarget: Bool
     public var hungUpFirst: CallParty?

@@ -13,7 +13,7 @@ enum JournalSQL {
             pbx, linkedid, direction, status, reached_employee, caller_number, caller_name, called_number, did,
             shown_number, dialed_number, client_number, started_at, answered_at, ended_at, wait_seconds, talk_seconds,
             answered_employee_id, answered_extension, department_names, source, medium, campaign, recording_file,
-            is_new_caller, is_target, hung_up_first, hangup_cause, hangup_cause_text, ended_while_disconnected,
+            queue_name, is_new_caller, is_target, hung_up_first, hangup_cause, hangup_cause_text, ended_while_disconnected,
             last_event_at)
         SELECT r.pbx, r.linkedid, r.direction, r.status, r.reached_employee, r.caller_number, r.caller_name,
                r.called_number, r.did, r.shown_number, r.dialed_number, r.client_number, r.started_at, r.answered_at,
@@ -22,7 +22,7 @@ enum JournalSQL {
                            FROM calljournal.employee_departments ed
                            JOIN calljournal.departments d ON d.id = ed.department_id
                           WHERE ed.employee_id = e.id), '{}'),
-               t.source, t.medium, t.campaign, r.recording_file,
+               t.source, t.medium, t.campaign, r.recording_file, r.queue_name,
                r.client_number IS NOT NULL AND NOT EXISTS (
                    SELECT 1 FROM calljournal.calls p
                     WHERE p.client_number = r.client_number AND p.started_at < r.started_at),
@@ -32,11 +32,11 @@ enum JournalSQL {
                       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
                       $14::timestamptz[], $15::timestamptz[], $16::numeric[], $17::numeric[], $18::bigint[],
                       $19::text[], $20::text[], $21::boolean[], $22::text[], $23::integer[], $24::text[],
-                      $25::boolean[], $26::timestamptz[])
+                      $25::boolean[], $26::timestamptz[], $27::text[])
                AS r(pbx, linkedid, direction, status, reached_employee, caller_number, caller_name, called_number,
                     did, shown_number, dialed_number, client_number, started_at, answered_at, ended_at, wait_seconds,
                     talk_seconds, answered_employee_id, answered_extension, recording_file, is_target, hung_up_first,
-                    hangup_cause, hangup_cause_text, ended_while_disconnected, last_event_at)
+                    hangup_cause, hangup_cause_text, ended_while_disconnected, last_event_at, queue_name)
           LEFT JOIN calljournal.employees e ON e.id = r.answered_employee_id
           LEFT JOIN calljournal.tracking_numbers t ON t.did = r.did
         ON CONFLICT (pbx, linkedid) DO UPDATE SET
@@ -64,6 +64,7 @@ enum JournalSQL {
             medium = coalesce(c.medium, EXCLUDED.medium),
             campaign = coalesce(c.campaign, EXCLUDED.campaign),
             recording_file = coalesce(EXCLUDED.recording_file, c.recording_file),
+            queue_name = coalesce(EXCLUDED.queue_name, c.queue_name),
             is_new_caller = CASE WHEN c.last_event_at = '-infinity' THEN EXCLUDED.is_new_caller ELSE c.is_new_caller END,
             is_target = EXCLUDED.is_target,
             hung_up_first = EXCLUDED.hung_up_first,

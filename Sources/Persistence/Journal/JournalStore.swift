@@ -66,7 +66,7 @@ public struct JournalStore {
             column { $0.talkSeconds.map(seconds) }, column { $0.answeredEmployeeID.map(String.init) },
             column(\.answeredExtension), column(\.recordingFile), column { $0.isTarget ? "t" : "f" },
             column { $0.hungUpFirst?.rawValue }, column { $0.hangupCause.map(String.init) }, column(\.hangupCauseText),
-            column { $0.endedWhileDisconnected ? "t" : "f" }, column { timestamp($0.lastEventAt) },
+            column { $0.endedWhileDisconnected ? "t" : "f" }, column { timestamp($0.lastEventAt) }, column(\.queueName),
         ]
     }
 

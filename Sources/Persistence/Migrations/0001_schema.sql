@@ -154,6 +154,7 @@ CREATE TABLE calljournal.calls (
     medium                  text,
     campaign                text,
     recording_file          text,
+    queue_name              text,
     is_new_caller           boolean NOT NULL DEFAULT false,
     is_target               boolean NOT NULL DEFAULT false,
     hung_up_first           text CHECK (hung_up_first IN ('client', 'employee', 'system')),
@@ -202,6 +203,7 @@ COMMENT ON COLUMN calljournal.calls.source IS 'Traffic source label of the DID (
 COMMENT ON COLUMN calljournal.calls.medium IS 'Medium label of the DID at the time of the call.';
 COMMENT ON COLUMN calljournal.calls.campaign IS 'Campaign label of the DID at the time of the call.';
 COMMENT ON COLUMN calljournal.calls.recording_file IS 'MixMonitor recording file of the call.';
+COMMENT ON COLUMN calljournal.calls.queue_name IS 'Asterisk queue the caller waited in, if any.';
 COMMENT ON COLUMN calljournal.calls.is_new_caller IS 'True when no earlier call with this client number is in the journal.';
 COMMENT ON COLUMN calljournal.calls.is_target IS 'Answered with at least journal.target_min_talk_seconds of talk.';
 COMMENT ON COLUMN calljournal.calls.hung_up_first IS 'Who ended the conversation: client, employee or system.';
@@ -342,6 +344,7 @@ SELECT c.id,
        c.hung_up_first,
        c.hangup_cause_text,
        c.recording_file,
+       c.queue_name,
        c.ended_at,
        c.ended_while_disconnected
   FROM calljournal.calls c
