@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "calljournal",
             dependencies: [
-                "AMIClient", "CallTracking", "AGIHandlers", "Persistence",
+                "AMIModel", "AMIClient", "CallTracking", "AGIHandlers", "Persistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

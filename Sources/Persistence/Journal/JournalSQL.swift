@@ -65,7 +65,9 @@ enum JournalSQL {
             campaign = coalesce(c.campaign, EXCLUDED.campaign),
             recording_file = coalesce(EXCLUDED.recording_file, c.recording_file),
             queue_name = coalesce(EXCLUDED.queue_name, c.queue_name),
-            is_new_caller = CASE WHEN c.last_event_at = '-infinity' THEN EXCLUDED.is_new_caller ELSE c.is_new_caller END,
+            -- Decided once, when the client's number is first known; a later rewrite of history does not flip it.
+            is_new_caller = CASE WHEN c.last_event_at = '-infinity' OR c.client_number IS DISTINCT FROM EXCLUDED.client_number
+                                 THEN EXCLUDED.is_new_caller ELSE c.is_new_caller END,
             is_target = EXCLUDED.is_target,
             hung_up_first = EXCLUDED.hung_up_first,
             hangup_cause = EXCLUDED.hangup_cause,

@@ -1,2 +1,0 @@
-// AMIClient
-enum Placeholder {}
