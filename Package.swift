@@ -84,7 +84,21 @@ let package = Package(
 
         // Benchmarks: release builds that print their figures (docs/performance.md).
         .executableTarget(
-            name: "tracker-bench", dependencies: ["CallTracking", "TestFixtures"], path: "Benchmarks/tracker-bench",
+            name: "tracker-bench",
+            dependencies: ["CallTracking", "Persistence", "TestFixtures", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/tracker-bench",
+            swiftSettings: strictness
+        ),
+
+        .executableTarget(
+            name: "agi-bench",
+            dependencies: [
+                "AGIHandlers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/agi-bench",
             swiftSettings: strictness
         ),
 
@@ -95,9 +109,23 @@ let package = Package(
             resources: [.copy("asterisk-traces")],
             swiftSettings: strictness
         ),
-        .testTarget(name: "AMIClientTests", dependencies: ["AMIClient", "TestFixtures"], swiftSettings: strictness),
+        .testTarget(
+            name: "AMIClientTests",
+            dependencies: ["AMIClient", "TestFixtures", .product(name: "NIOTestUtils", package: "swift-nio")],
+            swiftSettings: strictness
+        ),
         .testTarget(name: "CallTrackingTests", dependencies: ["CallTracking", "AMIClient", "TestFixtures"], swiftSettings: strictness),
-        .testTarget(name: "AGIHandlersTests", dependencies: ["AGIHandlers", "TestFixtures"], swiftSettings: strictness),
+        .testTarget(
+            name: "AGIHandlersTests",
+            dependencies: [
+                "AGIHandlers", "TestFixtures",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "CallTracking", "AMIClient", "TestFixtures"], swiftSettings: strictness),
         .testTarget(name: "CalljournalTests", dependencies: ["calljournal", "TestFixtures"], swiftSettings: strictness),
     ],

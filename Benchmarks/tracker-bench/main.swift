@@ -1,11 +1,17 @@
 import AMIModel
 import CallTracking
 import Foundation
+import Logging
+import Persistence
 import TestFixtures
 
 // tracker-bench: CallTracker throughput over a generated stream of at least a million events.
 //
-//   tracker-bench [--events N] [--spacing SECONDS]
+//   tracker-bench [--events N] [--spacing SECONDS] [--postgres [--batch-size UPDATES]]
+//
+// With --postgres the updates are also written by the journal writer's store, one transaction per 2000 updates
+// (the writer's default batch size), into a fresh database `calljournal_bench` on the server the PG* variables name; the time then covers the
+// tracker and the writer.
 //
 // Every recorded scenario is replayed round after round with fresh ids, rounds `spacing` seconds apart, merged by
 // time. Only `CallTracker.handle` is timed; building the events is not. Exits non-zero when calls are left in
@@ -40,6 +46,11 @@ let directory = EndpointDirectory(
     trunkEndpoints: ["trunk"]
 )
 var tracker = CallTracker(configuration: CallTrackerConfiguration(pbx: "bench"), directory: directory)
+let store = CommandLine.arguments.contains("--postgres") ? try benchmarkStore() : nil
+// As the daemon's writer: a transaction once `journal.batch_size` (2000) updates are pending.
+let batchSize = Int(option("--batch-size", default: 2000))
+var batches = 0
+var batch = JournalBatch()
 let receivedAt = Date(timeIntervalSince1970: 1_900_000_000)
 let clock = ContinuousClock()
 var elapsed = Duration.zero
@@ -51,7 +62,15 @@ for window in 0 ..< stream.windowCount {
     for event in events {
         let result = tracker.handle(event, receivedAt: receivedAt)
         updates += result.count
-        for update in result { if case .finished = update { finished += 1 } }
+        for update in result {
+            if case .finished = update { finished += 1 }
+            if store != nil { batch.add(update) }
+        }
+    }
+    if let store, batch.updateCount >= batchSize || window == stream.windowCount - 1 {
+        try store.write(batch)
+        batch = JournalBatch()
+        batches += 1
     }
     elapsed += clock.now - start
     handled += events.count
@@ -62,7 +81,8 @@ for window in 0 ..< stream.windowCount {
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 let expectedCalls = rounds * callsPerRound
 print("events handled:        \(handled) (\(rounds) rounds of \(templates.count) recorded events, \(callsPerRound) calls each)")
-print("time in handle:        \(String(format: "%.3f", seconds)) s")
+print("path timed:            \(store == nil ? "tracker" : "tracker + journal writer into PostgreSQL (\(batches) transactions)")")
+print("time:                  \(String(format: "%.3f", seconds)) s")
 print("events/s:              \(String(format: "%.0f", Double(handled) / seconds))")
 print("calls finished:        \(finished) of \(expectedCalls)")
 print("calls/s:               \(String(format: "%.0f", Double(finished) / seconds))")
@@ -74,4 +94,23 @@ print("left in progress:      \(tracker.callsInProgress) calls, \(tracker.channe
 if tracker.callsInProgress != 0 || tracker.channelsInProgress != 0 || finished != expectedCalls {
     print("FAILED: the tracker did not return to an empty state with every call finished once")
     exit(1)
+}
+
+if let store {
+    let rows = try store.connection.query("SELECT count(*) AS calls, count(*) FILTER (WHERE status = 'in_progress') AS open FROM calljournal.calls")
+    print("journal rows:          \(rows.first?["calls"] ?? "?") calls, \(rows.first?["open"] ?? "?") in progress")
+}
+
+/// A fresh, migrated `calljournal_bench` database with employees 101–104.
+func benchmarkStore() throws -> JournalStore {
+    let admin = try PostgresConnection.connect(PostgresConnectionSettings(connectionString: "dbname=postgres"))
+    try admin.execute(script: "DROP DATABASE IF EXISTS calljournal_bench")
+    try admin.execute(script: "CREATE DATABASE calljournal_bench")
+    let connection = try PostgresConnection.connect(PostgresConnectionSettings(connectionString: "dbname=calljournal_bench"))
+    _ = try Migrator(logger: Logger(label: "bench")).migrate(on: connection)
+    try connection.execute(script: """
+        INSERT INTO calljournal.employees (full_name, extension)
+            SELECT 'Agent ' || x, x::text FROM generate_series(101, 104) x;
+        """)
+    return JournalStore(connection: connection)
 }

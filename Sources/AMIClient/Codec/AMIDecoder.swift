@@ -151,7 +151,9 @@ public struct AMIDecoder: Sendable {
     /// An unfinished line longer than the limit is dropped at once, so memory stays bounded
     /// whatever the peer sends; the rest of its message is dropped as it arrives.
     private mutating func dropOversizedPartialLine(in raw: UnsafeRawBufferPointer) -> AMIDecoderOutput? {
-        guard raw.count - readIndex > limits.maxLineLength else { return nil }
+        // One byte of slack: a line of exactly the limit may still be waiting for the LF after
+        // its CR, and must be judged as it would be in one piece (found by fuzzing).
+        guard raw.count - readIndex > limits.maxLineLength + 1 else { return nil }
         readIndex = raw.count
         scanIndex = raw.count
         if case .discarding = mode {

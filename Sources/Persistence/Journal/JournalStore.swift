@@ -6,7 +6,7 @@ import Foundation
 /// Every statement is an idempotent upsert keyed by `(pbx, linkedid)`, so writing the same batch twice — after a
 /// restart, a lost COMMIT or a spool replay — leaves the journal as writing it once.
 public struct JournalStore {
-    let connection: PostgresConnection
+    public let connection: PostgresConnection
 
     public init(connection: PostgresConnection) {
         self.connection = connection
@@ -23,6 +23,24 @@ public struct JournalStore {
             if !legs.isEmpty { try connection.queryPrepared("calljournal_upsert_legs", legs) }
             for item in batch.decisions { try apply(item) }
         }
+    }
+
+    /// Closes the calls of `pbx` the journal shows in progress but Asterisk no longer has (they ended while the daemon
+    /// was not connected), marking them `ended_while_disconnected`; returns how many. The end is the last event the
+    /// journal saw, the best estimate there is; a later real version of the call still replaces it.
+    public func closeCallsEndedWhileDown(pbx: String, liveLinkedids: [String]) throws -> Int {
+        try connection.query("""
+            UPDATE calljournal.calls
+               SET status = CASE WHEN answered_at IS NOT NULL THEN 'answered' ELSE 'missed' END,
+                   ended_at = greatest(last_event_at, started_at),
+                   ended_while_disconnected = true,
+                   wait_seconds = coalesce(wait_seconds,
+                                           extract(epoch FROM greatest(last_event_at, started_at) - started_at)),
+                   talk_seconds = coalesce(talk_seconds, CASE WHEN answered_at IS NOT NULL
+                       THEN extract(epoch FROM greatest(last_event_at, answered_at) - answered_at) END)
+             WHERE pbx = $1 AND status = 'in_progress' AND last_event_at > '-infinity'
+               AND NOT (linkedid = ANY ($2))
+            """, pbx, liveLinkedids, operation: "close calls that ended while disconnected").affectedRows
     }
 
     private func apply(_ item: JournalBatch.Decision) throws {

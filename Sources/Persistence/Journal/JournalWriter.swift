@@ -22,7 +22,7 @@ public actor JournalWriter {
         public var flushInterval: Duration
         public var quarantineDirectory: URL
 
-        public init(batchSize: Int = 500, flushInterval: Duration = .milliseconds(200), quarantineDirectory: URL) {
+        public init(batchSize: Int = 2000, flushInterval: Duration = .milliseconds(200), quarantineDirectory: URL) {
             self.batchSize = batchSize
             self.flushInterval = flushInterval
             self.quarantineDirectory = quarantineDirectory

@@ -1,3 +1,4 @@
+import AGIHandlers
 import Configuration
 import Foundation
 import SystemPackage
@@ -73,7 +74,7 @@ struct ConfigurationKeys {
             if let (host, port) = hostPort(listen, key: "agi.listen") { agi.host = host; agi.port = port }
         }
         agi.allow = array("agi.allow") ?? []
-        for entry in agi.allow where !AddressPattern.isValid(entry) {
+        for entry in agi.allow where AGIAddressRange(entry) == nil {
             problems.append("agi.allow: '\(entry)' is not an IPv4/IPv6 address or CIDR (e.g. 10.0.0.0/8)")
         }
         agi.maxSessions = int("agi.max_sessions", 1 ... 100_000) ?? agi.maxSessions
@@ -88,7 +89,7 @@ struct ConfigurationKeys {
 
         configuration.journal.targetMinTalkSeconds = double("journal.target_min_talk_seconds", 0 ... 86_400) ?? 30
         configuration.journal.callbackDeadlineHours = double("journal.callback_deadline_hours", 0.01 ... 8_760) ?? 4
-        configuration.journal.batchSize = int("journal.batch_size", 1 ... 50_000) ?? 500
+        configuration.journal.batchSize = int("journal.batch_size", 1 ... 50_000) ?? 2000
         configuration.journal.flushInterval = milliseconds("journal.flush_interval_ms", 1 ... 60_000) ?? .milliseconds(200)
 
         configuration.spool.directory = string("spool.directory") ?? configuration.spool.directory

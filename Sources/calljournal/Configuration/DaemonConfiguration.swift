@@ -46,7 +46,7 @@ struct DaemonConfiguration: Sendable, CustomStringConvertible {
     struct Journal: Sendable {
         var targetMinTalkSeconds = 30.0
         var callbackDeadlineHours = 4.0
-        var batchSize = 500
+        var batchSize = 2000
         var flushInterval: Duration = .milliseconds(200)
     }
 

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Command-line options of agi-bench.
+struct BenchOptions {
+    var duration: Duration = .seconds(5)
+    var concurrencies = [1, 50, 500]
+    var idle = 10_000
+    var nioExecutor = false
+    /// Run only as the idle client of another agi-bench: connect this many sessions to `idleClientPort`.
+    var idleClientPort: Int?
+
+    init(arguments: [String]) {
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--duration": duration = .seconds(Int(remaining.popFirst() ?? "") ?? 5)
+            case "--concurrency":
+                concurrencies = (remaining.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--idle": idle = Int(remaining.popFirst() ?? "") ?? 0
+            case "--nio-executor": nioExecutor = true
+            case "--idle-client":
+                idleClientPort = Int(remaining.popFirst() ?? "")
+                idle = Int(remaining.popFirst() ?? "") ?? 0
+            default:
+                print("usage: agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle N] [--nio-executor]")
+                exit(2)
+            }
+        }
+    }
+}
+
+/// The process's resident memory (VmRSS from /proc/self/status), in MiB.
+func residentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = Double(line.split(separator: " ")[1])
+    else { return 0 }
+    return kilobytes / 1024
+}
+
+/// Raises the open-file limit: 10,000 idle sessions need 20,000 descriptors in one process.
+func raiseFileLimit(to wanted: UInt) {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+    limit.rlim_cur = rlim_t(wanted)
+    limit.rlim_max = max(limit.rlim_max, rlim_t(wanted))
+    if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}

@@ -1,0 +1,121 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// Runs `concurrency` back-to-back `route` sessions against a port for a while and reports
+/// throughput and latency (connect to server close, as Asterisk's AGI() call would see it).
+struct LoadGenerator {
+    struct Result {
+        var sessions: Int
+        var failures: Int
+        var elapsed: Duration
+        var latenciesNanoseconds: [Int64]
+
+        var sessionsPerSecond: Double { Double(sessions) / (Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)) }
+
+        func percentile(_ fraction: Double) -> Duration {
+            guard !latenciesNanoseconds.isEmpty else { return .zero }
+            let sorted = latenciesNanoseconds.sorted()
+            let index = min(sorted.count - 1, Int(Double(sorted.count) * fraction))
+            return .nanoseconds(sorted[index])
+        }
+    }
+
+    let group: any EventLoopGroup
+    let port: Int
+    let environment: [UInt8]
+
+    func run(concurrency: Int, duration: Duration) async throws -> Result {
+        let collected = NIOLockedValueBox(Result(sessions: 0, failures: 0, elapsed: .zero, latenciesNanoseconds: []))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let stopAt = NIODeadline.now() + TimeAmount(duration)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<concurrency {
+                tasks.addTask {
+                    let loop = group.next()
+                    let worker = Worker(bootstrap: bootstrap(on: loop), loop: loop, port: port, stopAt: stopAt)
+                    loop.execute { worker.next() }
+                    try await worker.finished.futureResult.get()
+                    let (latencies, failures) = try await loop.submit { (worker.latencies, worker.failures) }.get()
+                    collected.withLockedValue { result in
+                        result.sessions += latencies.count
+                        result.failures += failures
+                        result.latenciesNanoseconds += latencies
+                    }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        var result = collected.withLockedValue { $0 }
+        result.elapsed = started.duration(to: clock.now)
+        return result
+    }
+
+    /// Opens `count` sessions that stay silent after the environment, and returns their channels.
+    func openIdle(count: Int) async throws -> [any Channel] {
+        var channels: [any Channel] = []
+        channels.reserveCapacity(count)
+        let bootstrap = ClientBootstrap(group: group)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [environment] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        RouteLoadClient(environment: channel.allocator.buffer(bytes: environment), answers: false))
+                }
+            }
+        for _ in 0..<count {
+            channels.append(try await bootstrap.connect(host: "127.0.0.1", port: port).get())
+        }
+        return channels
+    }
+
+    private func bootstrap(on loop: any EventLoop) -> ClientBootstrap {
+        ClientBootstrap(group: loop)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [environment] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        RouteLoadClient(environment: channel.allocator.buffer(bytes: environment), answers: true))
+                }
+            }
+    }
+}
+
+/// One worker's loop of sessions, each started when the previous one closed.
+private final class Worker: @unchecked Sendable {
+    // @unchecked: every mutable property is touched only on `loop` (the bootstrap is bound to
+    // it, so all connect and close callbacks run there, and the results are read through
+    // `loop.submit`).
+    let bootstrap: ClientBootstrap
+    let loop: any EventLoop
+    let port: Int
+    let stopAt: NIODeadline
+    let finished: EventLoopPromise<Void>
+    var latencies: [Int64] = []
+    var failures = 0
+
+    init(bootstrap: ClientBootstrap, loop: any EventLoop, port: Int, stopAt: NIODeadline) {
+        self.bootstrap = bootstrap
+        self.loop = loop
+        self.port = port
+        self.stopAt = stopAt
+        self.finished = loop.makePromise()
+        latencies.reserveCapacity(100_000)
+    }
+
+    func next() {
+        loop.preconditionInEventLoop()
+        guard NIODeadline.now() < stopAt else { return finished.succeed() }
+        let started = NIODeadline.now()
+        bootstrap.connect(host: "127.0.0.1", port: port)
+            .flatMap { $0.closeFuture }
+            .whenComplete { outcome in
+                switch outcome {
+                case .success: self.latencies.append((NIODeadline.now() - started).nanoseconds)
+                case .failure: self.failures += 1
+                }
+                self.next()
+            }
+    }
+}

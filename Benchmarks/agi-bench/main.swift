@@ -1,0 +1,116 @@
+import AGIHandlers
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+// agi-bench: FastAGI `route` sessions over loopback against an in-process server.
+//
+//   agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle 10000] [--nio-executor]
+//
+// The load generator plays Asterisk's side of the recorded S1 `route` session (same
+// environment bytes) and answers every command with `200 result=1`. It runs on its own event
+// loop thread; the server uses NIO's shared event loops. Both share the machine.
+
+let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+if options.nioExecutor {
+    // Runs Swift concurrency jobs on NIO's event loops: no thread hop between socket and session.
+    _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+}
+raiseFileLimit(to: 65_536)
+
+let environment = Array(
+    """
+    agi_network: yes
+    agi_network_script: route?did=5551000&cid=79161234567
+    agi_request: agi://127.0.0.1:4573/route?did=5551000&cid=79161234567
+    agi_channel: PJSIP/trunk-00000000
+    agi_language: en
+    agi_type: PJSIP
+    agi_uniqueid: 1795358807.0
+    agi_version: 22.10.1
+    agi_callerid: 79161234567
+    agi_calleridname: unknown
+    agi_callingpres: 0
+    agi_callingani2: 0
+    agi_callington: 0
+    agi_callingtns: 0
+    agi_dnid: 5551000
+    agi_rdnis: unknown
+    agi_context: from-trunk
+    agi_extension: 5551000
+    agi_priority: 7
+    agi_enhanced: 0.0
+    agi_accountcode: 
+    agi_threadid: 140563176240832
+
+
+    """.utf8)
+
+if let idlePort = options.idleClientPort {
+    // The idle sessions' client side lives in its own process: one process may hold only
+    // 20,000 descriptors here, and the server's VmRSS is then measured without the client's.
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let channels = try await LoadGenerator(group: group, port: idlePort, environment: environment).openIdle(count: options.idle)
+    print("connected \(channels.count)")
+    try await Task.sleep(for: .seconds(600))
+    exit(0)
+}
+
+let agent = DirectoryEmployee(
+    id: 1, fullName: "Agent 101", extensionNumber: "101", isOnline: true, sipAccounts: ["101"], phoneNumbers: [])
+let directory = StaticDirectorySource(
+    DirectorySnapshot(employees: [agent], categories: [], contactOwners: ["79161234567": 1]))
+
+var configuration = AGIServerConfiguration(port: 0)
+configuration.maximumSessions = 20_000
+configuration.commandTimeout = .seconds(120)
+let logger = Logger(label: "agi-bench") { _ in SwiftLogNoOpLogHandler() }
+let server = try await AGIServer.bind(
+    configuration: configuration, router: .standard(directory: directory, store: DiscardingStore()), logger: logger)
+guard let port = server.localPort else { fatalError("the server has no port") }
+let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+let generator = LoadGenerator(group: clientGroup, port: port, environment: environment)
+
+try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await server.run() }
+    print("agi-bench: route sessions over loopback, \(options.duration) per level, executor: \(options.nioExecutor ? "NIO event loops" : "default")")
+    _ = try await generator.run(concurrency: 50, duration: .seconds(1))  // warm-up
+    for concurrency in options.concurrencies {
+        let before = server.metrics.snapshot().failures.values.reduce(0, +)
+        let result = try await generator.run(concurrency: concurrency, duration: options.duration)
+        let serverFailures = server.metrics.snapshot().failures.values.reduce(0, +) - before
+        print(
+            String(
+                format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, %d client failures, %d server failures)",
+                concurrency, result.sessionsPerSecond, milliseconds(result.percentile(0.50)),
+                milliseconds(result.percentile(0.99)), result.sessions, result.failures, serverFailures))
+    }
+    if options.idle > 0 {
+        let baseline = residentMegabytes()
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        client.arguments = ["--idle-client", String(port), String(options.idle)]
+        try client.run()
+        while server.metrics.snapshot().activeSessions < options.idle { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(500))
+        let loaded = residentMegabytes()
+        print(
+            String(
+                format: "idle sessions %d: server VmRSS %.1f MiB (before %.1f MiB: %.1f KiB per open session)",
+                options.idle, loaded, baseline, (loaded - baseline) * 1024 / Double(options.idle)))
+        client.terminate()
+        client.waitUntilExit()
+    }
+    group.cancelAll()
+}
+try await clientGroup.shutdownGracefully()
+
+struct DiscardingStore: CallAnnotationStore {
+    func savePostCallResult(_ result: PostCallResult) async throws {}
+    func setEmployeeOnline(employeeID: Int64, isOnline: Bool) async throws {}
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}

@@ -1,2 +1,0 @@
-// AGIHandlers
-enum Placeholder {}

@@ -1,0 +1,102 @@
+public import Logging
+import NIOCore
+
+/// One FastAGI session as a handler sees it: the environment Asterisk sent, and typed commands.
+///
+/// Every command waits for its response before returning; commands are never pipelined (see
+/// ``AGISessionStateMachine``). When Asterisk reports the channel gone, channel commands
+/// (`ANSWER`, `STREAM FILE`, `GET DATA`) throw ``AGIError/channelHungUp``, while `VERBOSE` and the
+/// variable commands keep working, as Asterisk allows them on a dead channel.
+///
+/// A session belongs to the task that runs its handler and is not shared between tasks.
+public final class AGISession {
+    /// What Asterisk sent at the start of the session.
+    public let environment: AGIEnvironment
+    /// A logger carrying the channel, its unique ID and the script.
+    public let logger: Logger
+    private var connection: AGIConnection
+
+    init(environment: AGIEnvironment, connection: AGIConnection, logger: Logger) {
+        self.environment = environment
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// The script and its query parameters.
+    public var request: AGIScriptRequest { environment.request }
+
+    /// Whether Asterisk has said that the channel hung up (a `HANGUP` line, `511`, or `result=-1`).
+    public var isChannelHungUp: Bool { connection.channelHungUp }
+
+    /// Sends any command and returns Asterisk's `200` result.
+    public func execute(_ command: AGICommand) async throws(AGIError) -> AGIResult {
+        try await connection.execute(command)
+    }
+
+    /// Answers the channel (no effect when it is already answered).
+    public func answer() async throws(AGIError) {
+        _ = try await execute(.answer)
+    }
+
+    /// Plays a sound file (name without extension, e.g. `calljournal/en/saved`).
+    /// - Returns: the key that interrupted playback, or `nil` when it played to the end.
+    @discardableResult
+    public func streamFile(_ file: String, escapeDigits: String = "") async throws(AGIError) -> Character? {
+        let result = try await execute(.streamFile(file, escapeDigits: escapeDigits))
+        guard let code = result.integer, code > 0, let scalar = Unicode.Scalar(code) else { return nil }
+        return Character(scalar)
+    }
+
+    /// Plays `prompt` and collects up to `maxDigits` DTMF digits; `#` ends input early and is not
+    /// included. `timeout` is how long Asterisk waits for each key.
+    /// - Returns: the digits typed (possibly empty) and whether input ended by timeout.
+    public func getData(prompt: String, timeout: Duration, maxDigits: Int) async throws(AGIError) -> AGIDigits {
+        let milliseconds = Int(timeout / .milliseconds(1))
+        let result = try await execute(
+            .getData(prompt, timeoutMilliseconds: max(1, milliseconds), maxDigits: min(max(1, maxDigits), 1024)))
+        // Only keypad characters are digits; anything else would be a protocol oddity, not input.
+        let digits = String(result.result.filter { $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") })
+        return AGIDigits(digits: digits, timedOut: result.isTimeout)
+    }
+
+    /// Sets a channel variable (`SET VARIABLE`); an empty value clears what an earlier script set.
+    public func setVariable(_ name: String, _ value: String) async throws(AGIError) {
+        let command: AGICommand
+        do {
+            command = try .setVariable(name, value)
+        } catch {
+            throw .protocolViolation(error)
+        }
+        _ = try await execute(command)
+    }
+
+    /// Reads a channel variable or function (`GET VARIABLE`); `nil` when it is not set.
+    public func getVariable(_ name: String) async throws(AGIError) -> String? {
+        let result = try await execute(.getVariable(name))
+        return result.result == "1" ? (result.data ?? "") : nil
+    }
+
+    /// Evaluates an expression such as `${CHANNEL(linkedid)}` (`GET FULL VARIABLE`).
+    public func getFullVariable(_ expression: String) async throws(AGIError) -> String? {
+        let result = try await execute(.getFullVariable(expression))
+        return result.result == "1" ? (result.data ?? "") : nil
+    }
+
+    /// Writes a message to the Asterisk console and log (`VERBOSE`).
+    public func verbose(_ message: String, level: Int = 1) async throws(AGIError) {
+        _ = try await execute(.verbose(message, level: level))
+    }
+}
+
+/// DTMF input collected by ``AGISession/getData(prompt:timeout:maxDigits:)``.
+public struct AGIDigits: Sendable, Equatable {
+    /// The keys typed, without the terminating `#`.
+    public var digits: String
+    /// Whether Asterisk stopped waiting because no key came in time.
+    public var timedOut: Bool
+
+    public init(digits: String, timedOut: Bool) {
+        self.digits = digits
+        self.timedOut = timedOut
+    }
+}

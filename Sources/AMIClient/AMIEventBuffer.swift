@@ -1,0 +1,63 @@
+import Logging
+import Synchronization
+
+/// The bounded hand-off between the socket reader and the consumer of ``AMIClient/events``.
+///
+/// The reader never waits: when `limit` elements are already waiting, new ones are dropped and
+/// counted, and once the consumer makes room an ``AMIStreamElement/eventsDropped(count:)``
+/// tells it how many it missed before the next element. Dropping the newest (not the oldest)
+/// keeps what the consumer sees in order with a single gap. Memory is bounded by `limit`
+/// elements. The first drop and the recovery are each logged once.
+final class AMIEventBuffer: Sendable {
+    let stream: AsyncStream<AMIStreamElement>
+    private let continuation: AsyncStream<AMIStreamElement>.Continuation
+    private let logger: Logger
+    /// Elements dropped since the consumer last got a gap marker, and in total.
+    private let drops = Mutex((gap: 0, total: 0))
+
+    init(limit: Int, logger: Logger) {
+        (stream, continuation) = AsyncStream.makeStream(of: AMIStreamElement.self, bufferingPolicy: .bufferingOldest(limit))
+        self.logger = logger
+    }
+
+    /// Elements dropped so far.
+    var droppedCount: Int { drops.withLock { $0.total } }
+
+    /// Hands `element` to the consumer, or drops and counts it when the buffer is full.
+    func deliver(_ element: AMIStreamElement) {
+        drops.withLock { drops in
+            if drops.gap > 0 {
+                switch continuation.yield(.eventsDropped(count: drops.gap)) {
+                case .enqueued:
+                    logger.warning("AMI event consumer caught up", metadata: ["dropped": "\(drops.gap)"])
+                    drops.gap = 0
+                case .dropped:
+                    drops.gap += 1
+                    drops.total += 1
+                    return
+                case .terminated:
+                    return
+                @unknown default:
+                    return
+                }
+            }
+            switch continuation.yield(element) {
+            case .enqueued, .terminated:
+                break
+            case .dropped:
+                if drops.gap == 0 {
+                    logger.warning("AMI event consumer is behind; dropping events until it catches up")
+                }
+                drops.gap += 1
+                drops.total += 1
+            @unknown default:
+                break
+            }
+        }
+    }
+
+    /// Ends the stream: the consumer's loop finishes after the buffered elements.
+    func finish() {
+        continuation.finish()
+    }
+}

@@ -1,0 +1,231 @@
+import AGIHandlers
+import NIOCore
+import Synchronization
+import Testing
+
+@Suite struct AGIServerTests {
+    /// Sends raw bytes and collects what the server sends until it closes.
+    private func exchange(port: Int, sending bytes: [UInt8]) async throws -> [UInt8] {
+        let connection = try await AsteriskSimulator.connect(port: port)
+        return try await connection.executeThenClose { inbound, outbound in
+            try? await outbound.write(ByteBuffer(bytes: bytes))
+            var reader = LineReader(inbound)
+            while try await reader.nextLine() != nil {}
+            return reader.received
+        }
+    }
+
+    private func settledMetrics(_ server: AGIServer) async throws -> AGIServerMetricsSnapshot {
+        for _ in 0..<100 where server.metrics.snapshot().activeSessions > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        return server.metrics.snapshot()
+    }
+
+    @Test func unknownScriptGetsAClearVerboseAndTheSessionEnds() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        let (transcript, metrics) = try await ServerHarness.withServer { server, port in
+            let transcript = try await AsteriskSimulator.play(
+                port: port, environment: recorded.environment(script: "rout?did=5551000"), channel: SimulatedChannel())
+            return (transcript, try await settledMetrics(server))
+        }
+        #expect(transcript.commands.count == 1)
+        #expect(transcript.commands.first?.hasPrefix("VERBOSE \"calljournal: no FastAGI script named \\\"rout\\\"") == true)
+        #expect(transcript.closedByServer)
+        #expect(metrics.sessionsByScript["unknown"] == 1)
+    }
+
+    @Test func garbageIsClosedWithoutAnswer() async throws {
+        let (reply, metrics) = try await ServerHarness.withServer { server, port in
+            let reply = try await exchange(port: port, sending: Array("GET / HTTP/1.1\r\nHost: pbx\r\n\r\n".utf8))
+            return (reply, try await settledMetrics(server))
+        }
+        #expect(reply.isEmpty)
+        #expect(metrics.failures["protocol"] == 1)
+        #expect(metrics.sessionsByScript["none"] == 1)
+    }
+
+    @Test func oversizedEnvironmentIsClosed() async throws {
+        let bytes = Array("agi_network: yes\n".utf8)
+            + (0..<400).flatMap { Array("agi_arg_\($0): \(String(repeating: "x", count: 60))\n".utf8) }
+        let (reply, metrics) = try await ServerHarness.withServer { server, port in
+            (try await exchange(port: port, sending: bytes), try await settledMetrics(server))
+        }
+        #expect(reply.isEmpty)
+        #expect(metrics.failures["protocol"] == 1)
+    }
+
+    @Test func megabyteLineIsCutAtTheLineLimit() async throws {
+        let bytes = Array("agi_network_script: route?ext=".utf8) + Array(repeating: UInt8(ascii: "1"), count: 1 << 20)
+        let (reply, metrics) = try await ServerHarness.withServer { server, port in
+            (try await exchange(port: port, sending: bytes), try await settledMetrics(server))
+        }
+        #expect(reply.isEmpty)
+        #expect(metrics.failures["protocol"] == 1)
+    }
+
+    @Test func stalledClientIsClosedAfterTheHeaderTimeout() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        let half = Array(recorded.environmentBytes.prefix(200))
+        let clock = ContinuousClock()
+        var configuration = ServerHarness.testConfiguration
+        configuration.headerTimeout = .milliseconds(300)
+        let (elapsed, metrics) = try await ServerHarness.withServer(configuration: configuration) { server, port in
+            let started = clock.now
+            _ = try await exchange(port: port, sending: half)
+            return (started.duration(to: clock.now), try await settledMetrics(server))
+        }
+        #expect(elapsed >= .milliseconds(250))
+        #expect(elapsed < .seconds(2))
+        #expect(metrics.failures["timeout"] == 1)
+    }
+
+    @Test func silentAsteriskIsClosedAfterTheCommandTimeout() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        var configuration = ServerHarness.testConfiguration
+        configuration.commandTimeout = .milliseconds(200)
+        let (reply, metrics) = try await ServerHarness.withServer(configuration: configuration) { server, port in
+            (try await exchange(port: port, sending: recorded.environmentBytes), try await settledMetrics(server))
+        }
+        #expect(String(decoding: reply, as: UTF8.self).hasPrefix("SET VARIABLE ROUTE_STATUS \"OK\"\n"))
+        #expect(metrics.failures["timeout"] == 1)
+    }
+
+    @Test func connectionsBeyondTheSessionLimitAreRefused() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        var configuration = ServerHarness.testConfiguration
+        configuration.maximumSessions = 1
+        let gate = Countdown(1)
+        let environment = recorded.environmentBytes
+        let (held, refused, metrics) = try await ServerHarness.withServer(configuration: configuration) { server, port in
+            let held = Task {
+                try await AsteriskSimulator.play(port: port, environment: environment, channel: SimulatedChannel()) { _ in
+                    await gate.arrive()
+                    try? await Task.sleep(for: .milliseconds(300))
+                }
+            }
+            await gate.wait()
+            let refused = try await exchange(port: port, sending: environment)
+            return (try await held.value, refused, try await settledMetrics(server))
+        }
+        #expect(refused.isEmpty)
+        #expect(held.channel.variables["ROUTE_DIAL"] == "PJSIP/101")
+        #expect(metrics.refusedOverCapacity == 1)
+    }
+
+    @Test func thousandSimultaneousSessions() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        let sessions = 1000
+        let allConnected = Countdown(sessions)
+        let environment = recorded.environmentBytes
+        let peak = PeakGauge()
+        let (dials, metrics) = try await ServerHarness.withServer { server, port in
+            let dials = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<sessions {
+                    group.addTask {
+                        let transcript = try await AsteriskSimulator.play(
+                            port: port, environment: environment, channel: SimulatedChannel()
+                        ) { command in
+                            // Hold every session at its first command until all of them are open.
+                            guard command.hasPrefix("SET VARIABLE ROUTE_STATUS") else { return }
+                            await allConnected.arrive()
+                            await allConnected.wait()
+                            peak.observe(server.metrics.snapshot().activeSessions)
+                        }
+                        return transcript.channel.variables["ROUTE_DIAL"]
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            return (dials, try await settledMetrics(server))
+        }
+        #expect(dials.count == sessions)
+        #expect(dials.allSatisfy { $0 == "PJSIP/101" })
+        #expect(peak.highest == sessions)
+        #expect(metrics.sessionsByScript["route"] == sessions)
+        #expect(metrics.failures.isEmpty)
+        #expect(metrics.latencyByScript["route"]?.count == sessions)
+    }
+
+    @Test func shutdownLetsARunningMenuFinishAndRefusesNewSessions() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
+        let store = InMemoryAnnotationStore()
+        let server = try await AGIServer.bind(
+            configuration: ServerHarness.testConfiguration,
+            router: .standard(directory: StaticDirectorySource(LabDirectory.snapshot), store: store),
+            logger: ServerHarness.quietLogger)
+        let port = try #require(server.localPort)
+        let menuStarted = Countdown(1)
+        let running = Task { try await server.run() }
+        let channel = SimulatedChannel(variables: ["CHANNEL(linkedid)": "1795358807.0"], digits: ["2", "500"])
+        let menu = Task {
+            try await AsteriskSimulator.play(port: port, environment: recorded.environmentBytes, channel: channel) { command in
+                guard command.hasPrefix("GET DATA") else { return }
+                await menuStarted.arrive()
+                try? await Task.sleep(for: .milliseconds(300))  // the agent is still typing during shutdown
+            }
+        }
+        await menuStarted.wait()
+        running.cancel()
+        try await Task.sleep(for: .milliseconds(100))
+        await #expect(throws: (any Error).self) { try await AsteriskSimulator.connect(port: port) }
+        let transcript = try await menu.value
+        try await running.value
+        #expect(transcript.channel.variables["POSTCALL_STATUS"] == "SAVED")
+        #expect(await store.postCallResults.count == 1)
+    }
+
+    @Test func drainTimeoutClosesSessionsThatDoNotFinish() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        var configuration = ServerHarness.testConfiguration
+        configuration.drainTimeout = .milliseconds(200)
+        configuration.commandTimeout = .seconds(30)
+        let server = try await AGIServer.bind(
+            configuration: configuration,
+            router: .standard(directory: StaticDirectorySource(LabDirectory.snapshot), store: InMemoryAnnotationStore()),
+            logger: ServerHarness.quietLogger)
+        let port = try #require(server.localPort)
+        let running = Task { try await server.run() }
+        let connection = try await AsteriskSimulator.connect(port: port)
+        let clock = ContinuousClock()
+        let elapsed = try await connection.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: recorded.environmentBytes))
+            var reader = LineReader(inbound)
+            _ = try await reader.nextLine()  // first command, never answered
+            let started = clock.now
+            running.cancel()
+            while try await reader.nextLine() != nil {}
+            return started.duration(to: clock.now)
+        }
+        try await running.value
+        #expect(elapsed >= .milliseconds(150))
+        #expect(elapsed < .seconds(5))
+        #expect(server.metrics.snapshot().failures["connection"] == 1)
+    }
+}
+
+/// The highest value seen, from any task.
+final class PeakGauge: Sendable {
+    private let value = Mutex(0)
+    func observe(_ sample: Int) { value.withLock { $0 = max($0, sample) } }
+    var highest: Int { value.withLock { $0 } }
+}
+
+/// Waits until a number of arrivals.
+actor Countdown {
+    private var remaining: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { remaining = count }
+
+    func arrive() {
+        remaining -= 1
+        if remaining == 0 {
+            waiters.forEach { $0.resume() }
+            waiters = []
+        }
+    }
+
+    func wait() async {
+        if remaining <= 0 { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+}

@@ -1,0 +1,131 @@
+@testable import AMIClient
+import AMIModel
+import Testing
+
+@Suite struct AMIConnectionStateMachineTests {
+    typealias Machine = AMIConnectionStateMachine
+    let start = ContinuousClock.Instant.now
+    let credentials = Machine.Credentials(username: "lab", secret: "labsecret", useMD5Challenge: true, eventMask: "call,cdr")
+
+    func machine(md5: Bool = true) -> Machine {
+        var credentials = credentials
+        credentials.useMD5Challenge = md5
+        return Machine(credentials: credentials, actionTimeout: .seconds(10), pingInterval: .seconds(15), now: start)
+    }
+
+    func response(_ id: String, _ status: String, _ extra: [(key: String, value: String)] = []) -> AMIMessage {
+        AMIMessage([("Response", status), ("ActionID", id)] + extra)
+    }
+
+    @Test func md5LoginAnswersTheChallengeWithTheHashedSecret() throws {
+        var machine = machine()
+        guard case .send(let challenge) = machine.bannerReceived("Asterisk Call Manager/11.0.0") else {
+            Issue.record("no Challenge after the banner")
+            return
+        }
+        #expect(challenge.name == "Challenge")
+        #expect(challenge["AuthType"] == "MD5")
+        let action = machine.responseReceived(response(Machine.challengeActionID, "Success", [("Challenge", "840427339")]))
+        guard case .send(let login) = action else {
+            Issue.record("no Login after the challenge: \(action)")
+            return
+        }
+        #expect(login["Key"] == "d71bbcb1d7963d5ccae09d156ce0b089")
+        #expect(login["Secret"] == nil)
+        #expect(login["Events"] == "call,cdr")
+        #expect(machine.responseReceived(response(Machine.loginActionID, "Success")) == .announceReady(serverVersion: "11.0.0"))
+        #expect(machine.isReady)
+    }
+
+    @Test func plainLoginSendsTheSecretDirectly() {
+        var machine = machine(md5: false)
+        guard case .send(let login) = machine.bannerReceived("Asterisk Call Manager/6.0.0") else {
+            Issue.record("no Login after the banner")
+            return
+        }
+        #expect(login.name == "Login")
+        #expect(login["Secret"] == "labsecret")
+        #expect(machine.responseReceived(response(Machine.loginActionID, "Success")) == .announceReady(serverVersion: "6.0.0"))
+    }
+
+    @Test func aRejectedLoginClosesWithAuthenticationFailedAndNoSecret() {
+        var machine = machine(md5: false)
+        _ = machine.bannerReceived("Asterisk Call Manager/11.0.0")
+        let action = machine.responseReceived(
+            response(Machine.loginActionID, "Error", [("Message", "Authentication failed")])
+        )
+        #expect(action == .close(.authenticationFailed(username: "lab")))
+        #expect(!AMIError.authenticationFailed(username: "lab").description.contains("labsecret"))
+        #expect(machine.connectionClosed(fallback: .connectionClosed(reason: "eof")) == .authenticationFailed(username: "lab"))
+    }
+
+    @Test func responsesForOtherActionsDoNotAdvanceTheLogin() {
+        var machine = machine(md5: false)
+        _ = machine.bannerReceived("Asterisk Call Manager/11.0.0")
+        #expect(machine.responseReceived(response("someone-else", "Success")) == .none)
+        #expect(!machine.isReady)
+    }
+
+    @Test func aResponseBeforeTheBannerIsAProtocolViolation() {
+        var machine = machine()
+        guard case .close(.protocolViolation) = machine.responseReceived(response("x", "Success")) else {
+            Issue.record("expected a protocol violation")
+            return
+        }
+    }
+
+    @Test func aChallengeErrorCloses() {
+        var machine = machine()
+        _ = machine.bannerReceived("Asterisk Call Manager/11.0.0")
+        let action = machine.responseReceived(response(Machine.challengeActionID, "Error", [("Message", "Must specify AuthType")]))
+        #expect(action == .close(.actionFailed(action: "Challenge", message: "Must specify AuthType")))
+    }
+
+    @Test func theHandshakeMustFinishWithinTheActionTimeout() {
+        var machine = machine()
+        #expect(machine.timerFired(now: start + .seconds(9)) == .none)
+        _ = machine.bannerReceived("Asterisk Call Manager/11.0.0")
+        #expect(machine.timerFired(now: start + .seconds(10)) == .close(.handshakeTimedOut(after: .seconds(10))))
+    }
+
+    func readyMachine() -> Machine {
+        var machine = machine(md5: false)
+        _ = machine.bannerReceived("Asterisk Call Manager/11.0.0")
+        _ = machine.responseReceived(response(Machine.loginActionID, "Success"))
+        return machine
+    }
+
+    @Test func aSilentPeerIsPingedThenDeclaredDead() {
+        var machine = readyMachine()
+        let t0 = start + .seconds(1)
+        #expect(machine.timerFired(now: t0) == .none)  // folds the login's activity in
+        #expect(machine.timerFired(now: t0 + .seconds(14)) == .none)
+        #expect(machine.timerFired(now: t0 + .seconds(15)) == .send(.ping()))
+        #expect(machine.timerFired(now: t0 + .seconds(20)) == .none)
+        #expect(machine.timerFired(now: t0 + .seconds(25)) == .close(.keepaliveTimedOut(after: .seconds(10))))
+    }
+
+    @Test func trafficKeepsTheConnectionAliveWithoutPings() {
+        var machine = readyMachine()
+        for second in stride(from: 5, through: 120, by: 5) {
+            machine.messageReceived()
+            #expect(machine.timerFired(now: start + .seconds(second)) == .none)
+        }
+    }
+
+    @Test func anAnsweredPingClearsTheDeadline() {
+        var machine = readyMachine()
+        _ = machine.timerFired(now: start)
+        #expect(machine.timerFired(now: start + .seconds(15)) == .send(.ping()))
+        machine.messageReceived()
+        #expect(machine.timerFired(now: start + .seconds(26)) == .none)
+        #expect(machine.timerFired(now: start + .seconds(40)) == .none)
+        #expect(machine.timerFired(now: start + .seconds(41)) == .send(.ping()))
+    }
+
+    @Test func aCloseByThePeerIsReportedWithTheFallbackReason() {
+        var machine = readyMachine()
+        #expect(machine.connectionClosed(fallback: .connectionClosed(reason: "eof")) == .connectionClosed(reason: "eof"))
+        #expect(machine.timerFired(now: start + .seconds(100)) == .none)
+    }
+}
