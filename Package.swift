@@ -52,6 +52,17 @@ let package = Package(
             ],
             swiftSettings: strictness
         ),
+        // A stand-in for Asterisk built from recorded traffic: `calljournal simulate`, the demo and the tests.
+        .target(
+            name: "PBXSimulator",
+            dependencies: [
+                "AMIModel", "AMIClient", "AGIHandlers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
         .target(
             name: "Persistence",
             dependencies: [
@@ -68,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "calljournal",
             dependencies: [
-                "AMIModel", "AMIClient", "CallTracking", "AGIHandlers", "Persistence",
+                "AMIModel", "AMIClient", "CallTracking", "AGIHandlers", "Persistence", "PBXSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "AGIHandlersTests",
             dependencies: [
-                "AGIHandlers", "TestFixtures",
+                "AGIHandlers", "PBXSimulator", "TestFixtures",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -14,7 +14,7 @@ struct Calljournal: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            Serve.self, Migrate.self, CheckConfig.self, Replay.self,
+            Serve.self, Migrate.self, CheckConfig.self, Replay.self, Simulate.self,
             EmployeeCommand.self, DepartmentCommand.self, EndpointCommand.self, CategoryCommand.self,
             ContactCommand.self, TrackingNumberCommand.self, AnnotateCommand.self,
         ]

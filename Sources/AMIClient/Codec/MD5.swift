@@ -3,7 +3,7 @@
 /// Asterisk's MD5 login sends `Key: hex(md5(challenge + secret))` so the secret never crosses
 /// the wire. MD5 is long broken as a general hash; it is here because the protocol fixes it,
 /// and none of the packages this project depends on provides it.
-enum MD5 {
+public enum MD5 {
     /// The 16-byte digest of `message`.
     static func digest(_ message: [UInt8]) -> [UInt8] {
         var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476)
@@ -31,7 +31,7 @@ enum MD5 {
     }
 
     /// The digest of `message` as 32 lower-case hex digits, the form Asterisk compares.
-    static func hexDigest(_ message: [UInt8]) -> String {
+    public static func hexDigest(_ message: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         for byte in digest(message) {

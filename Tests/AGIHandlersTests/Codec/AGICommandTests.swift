@@ -1,4 +1,5 @@
 @testable import AGIHandlers
+import PBXSimulator
 import Testing
 
 @Suite struct AGICommandTests {

@@ -1,4 +1,5 @@
 @testable import AGIHandlers
+import PBXSimulator
 import Testing
 
 /// The codec against every FastAGI session Asterisk 22 recorded in the lab.

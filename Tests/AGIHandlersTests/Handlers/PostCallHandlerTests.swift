@@ -1,3 +1,4 @@
+import PBXSimulator
 import AGIHandlers
 import Testing
 
@@ -21,9 +22,9 @@ import Testing
     private func play(
         _ recorded: RecordedAGISession, channel: SimulatedChannel, environment: [UInt8]? = nil,
         store: InMemoryAnnotationStore = InMemoryAnnotationStore()
-    ) async throws -> (AsteriskSimulator.Transcript, [PostCallResult], AGIServerMetricsSnapshot) {
+    ) async throws -> (AGISessionPlayer.Transcript, [PostCallResult], AGIServerMetricsSnapshot) {
         let (transcript, metrics) = try await ServerHarness.withServer(store: store) { server, port in
-            let transcript = try await AsteriskSimulator.play(
+            let transcript = try await AGISessionPlayer.play(
                 port: port, environment: environment ?? recorded.environmentBytes, channel: channel)
             try await Task.sleep(for: .milliseconds(20))  // the server counts the session after closing it
             return (transcript, server.metrics.snapshot())

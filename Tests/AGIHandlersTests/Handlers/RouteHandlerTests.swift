@@ -1,3 +1,4 @@
+import PBXSimulator
 import AGIHandlers
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
     func recordedCallsRingWhomTheLabRang(_ recorded: RecordedAGISession) async throws {
         let expectedDial = try recordedDial(recorded)
         let transcript = try await ServerHarness.withServer { _, port in
-            try await AsteriskSimulator.play(port: port, environment: recorded.environmentBytes, channel: SimulatedChannel())
+            try await AGISessionPlayer.play(port: port, environment: recorded.environmentBytes, channel: SimulatedChannel())
         }
         #expect(transcript.channel.variables["ROUTE_DIAL"] == expectedDial)
         #expect(transcript.channel.variables["ROUTE_STATUS"] == "OK")
@@ -31,7 +32,7 @@ import Testing
         let recorded = try RecordedAGISession(scenario: "S8", name: "agi-02-route")
         let channel = SimulatedChannel(variables: ["ROUTE_DIAL": "PJSIP/101", "ROUTE_EMPLOYEE_ID": "1"])
         let transcript = try await ServerHarness.withServer { _, port in
-            try await AsteriskSimulator.play(
+            try await AGISessionPlayer.play(
                 port: port, environment: recorded.environment(script: "route?ext=199&cid=79031234500"), channel: channel)
         }
         #expect(transcript.channel.variables["ROUTE_STATUS"] == "UNKNOWN")
@@ -42,7 +43,7 @@ import Testing
     @Test func offlineEmployeeIsNotRung() async throws {
         let recorded = try RecordedAGISession(scenario: "S6", name: "agi-01-route")
         let transcript = try await ServerHarness.withServer { _, port in
-            try await AsteriskSimulator.play(
+            try await AGISessionPlayer.play(
                 port: port, environment: recorded.environment(script: "route?ext=104&cid=101"), channel: SimulatedChannel())
         }
         #expect(transcript.channel.variables["ROUTE_STATUS"] == "OFFLINE")
@@ -54,7 +55,7 @@ import Testing
     func invalidInputsRouteNowhere(_ script: String) async throws {
         let recorded = try RecordedAGISession(scenario: "S6", name: "agi-01-route")
         let transcript = try await ServerHarness.withServer { _, port in
-            try await AsteriskSimulator.play(port: port, environment: recorded.environment(script: script), channel: SimulatedChannel())
+            try await AGISessionPlayer.play(port: port, environment: recorded.environment(script: script), channel: SimulatedChannel())
         }
         #expect(transcript.channel.variables["ROUTE_STATUS"] == "UNKNOWN")
         #expect(transcript.channel.variables["ROUTE_DIAL"] == "")

@@ -1,14 +1,15 @@
+import PBXSimulator
 import AGIHandlers
 import Testing
 
 @Suite struct StatusHandlerTests {
     private func play(_ script: String, channel: String) async throws
-        -> (AsteriskSimulator.Transcript, [(employeeID: Int64, isOnline: Bool)])
+        -> (AGISessionPlayer.Transcript, [(employeeID: Int64, isOnline: Bool)])
     {
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
         let store = InMemoryAnnotationStore()
         let transcript = try await ServerHarness.withServer(store: store) { _, port in
-            try await AsteriskSimulator.play(
+            try await AGISessionPlayer.play(
                 port: port, environment: recorded.environment(script: script, channel: channel), channel: SimulatedChannel())
         }
         return (transcript, await store.onlineChanges)

@@ -1,3 +1,4 @@
+import PBXSimulator
 import AGIHandlers
 import NIOCore
 import Synchronization
@@ -6,7 +7,7 @@ import Testing
 @Suite struct AGIServerTests {
     /// Sends raw bytes and collects what the server sends until it closes.
     private func exchange(port: Int, sending bytes: [UInt8]) async throws -> [UInt8] {
-        let connection = try await AsteriskSimulator.connect(port: port)
+        let connection = try await AGISessionPlayer.connect(port: port)
         return try await connection.executeThenClose { inbound, outbound in
             try? await outbound.write(ByteBuffer(bytes: bytes))
             var reader = LineReader(inbound)
@@ -23,7 +24,7 @@ import Testing
     @Test func unknownScriptGetsAClearVerboseAndTheSessionEnds() async throws {
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
         let (transcript, metrics) = try await ServerHarness.withServer { server, port in
-            let transcript = try await AsteriskSimulator.play(
+            let transcript = try await AGISessionPlayer.play(
                 port: port, environment: recorded.environment(script: "rout?did=5551000"), channel: SimulatedChannel())
             return (transcript, try await settledMetrics(server))
         }
@@ -97,7 +98,7 @@ import Testing
         let environment = recorded.environmentBytes
         let (held, refused, metrics) = try await ServerHarness.withServer(configuration: configuration) { server, port in
             let held = Task {
-                try await AsteriskSimulator.play(port: port, environment: environment, channel: SimulatedChannel()) { _ in
+                try await AGISessionPlayer.play(port: port, environment: environment, channel: SimulatedChannel()) { _ in
                     await gate.arrive()
                     try? await Task.sleep(for: .milliseconds(300))
                 }
@@ -121,7 +122,7 @@ import Testing
             let dials = try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<sessions {
                     group.addTask {
-                        let transcript = try await AsteriskSimulator.play(
+                        let transcript = try await AGISessionPlayer.play(
                             port: port, environment: environment, channel: SimulatedChannel()
                         ) { command in
                             // Hold every session at its first command until all of them are open.
@@ -157,7 +158,7 @@ import Testing
         let running = Task { try await server.run() }
         let channel = SimulatedChannel(variables: ["CHANNEL(linkedid)": "1795358807.0"], digits: ["2", "500"])
         let menu = Task {
-            try await AsteriskSimulator.play(port: port, environment: recorded.environmentBytes, channel: channel) { command in
+            try await AGISessionPlayer.play(port: port, environment: recorded.environmentBytes, channel: channel) { command in
                 guard command.hasPrefix("GET DATA") else { return }
                 await menuStarted.arrive()
                 try? await Task.sleep(for: .milliseconds(300))  // the agent is still typing during shutdown
@@ -166,7 +167,7 @@ import Testing
         await menuStarted.wait()
         running.cancel()
         try await Task.sleep(for: .milliseconds(100))
-        await #expect(throws: (any Error).self) { try await AsteriskSimulator.connect(port: port) }
+        await #expect(throws: (any Error).self) { try await AGISessionPlayer.connect(port: port) }
         let transcript = try await menu.value
         try await running.value
         #expect(transcript.channel.variables["POSTCALL_STATUS"] == "SAVED")
@@ -184,7 +185,7 @@ import Testing
             logger: ServerHarness.quietLogger)
         let port = try #require(server.localPort)
         let running = Task { try await server.run() }
-        let connection = try await AsteriskSimulator.connect(port: port)
+        let connection = try await AGISessionPlayer.connect(port: port)
         let clock = ContinuousClock()
         let elapsed = try await connection.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(bytes: recorded.environmentBytes))

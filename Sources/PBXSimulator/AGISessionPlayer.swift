@@ -1,24 +1,24 @@
 import AGIHandlers
-import NIOCore
+public import NIOCore
 import NIOPosix
 
 /// Plays Asterisk's side of one FastAGI session over real TCP: sends an environment, answers
 /// every command through a ``SimulatedChannel``, and writes the final `HANGUP` Asterisk sends
 /// after the server closes (every recorded session ends with it).
-struct AsteriskSimulator {
-    struct Transcript {
+public struct AGISessionPlayer {
+    public struct Transcript: Sendable {
         /// Command lines received from the server, in order.
-        var commands: [String] = []
+        public var commands: [String] = []
         /// The channel after the session (variables set, prompts played).
-        var channel: SimulatedChannel
+        public var channel: SimulatedChannel
         /// Whether the server closed the connection (rather than us giving up).
-        var closedByServer = false
+        public var closedByServer = false
     }
 
-    static func connect(port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    public static func connect(host: String = "127.0.0.1", port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connect(host: "127.0.0.1", port: port) { channel in
+            .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
@@ -26,11 +26,11 @@ struct AsteriskSimulator {
     }
 
     /// Runs one session. `beforeReply` runs before each answer (to hold sessions open in tests).
-    static func play(
-        port: Int, environment: [UInt8], channel: SimulatedChannel,
+    public static func play(
+        host: String = "127.0.0.1", port: Int, environment: [UInt8], channel: SimulatedChannel,
         beforeReply: @Sendable (String) async -> Void = { _ in }
     ) async throws -> Transcript {
-        let connection = try await connect(port: port)
+        let connection = try await connect(host: host, port: port)
         return try await connection.executeThenClose { inbound, outbound in
             var transcript = Transcript(channel: channel)
             try await outbound.write(ByteBuffer(bytes: environment))
@@ -50,18 +50,18 @@ struct AsteriskSimulator {
 }
 
 /// Lines from an async inbound stream.
-struct LineReader {
+public struct LineReader {
     private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private var framer = AGILineFramer(maximumLineLength: 1 << 20)
     /// Every byte received, for tests that check what the server sent.
-    private(set) var received: [UInt8] = []
+    public private(set) var received: [UInt8] = []
 
-    init(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) {
+    public init(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) {
         iterator = inbound.makeAsyncIterator()
     }
 
     /// The next line, or `nil` once the server closed the connection.
-    mutating func nextLine() async throws -> String? {
+    public mutating func nextLine() async throws -> String? {
         while true {
             if let line = try framer.nextLine() { return line }
             // A reset after the server closed counts as closed, as it does for Asterisk.

@@ -1,8 +1,8 @@
 /// The Asterisk channel behind a simulated FastAGI session: how it answers each command,
 /// following `res_agi.c` and the recorded traces.
-struct SimulatedChannel {
+public struct SimulatedChannel: Sendable {
     /// When the channel goes away, as recorded.
-    enum Death: Equatable {
+    public enum Death: Sendable, Equatable {
         /// Never during the session.
         case never
         /// Gone before the first response: `HANGUP`, then `511` to channel commands (S9 postcall).
@@ -13,24 +13,24 @@ struct SimulatedChannel {
     }
 
     /// Channel variables and functions, e.g. `CHANNEL(linkedid)`, `BLINDTRANSFER`.
-    var variables: [String: String]
+    public var variables: [String: String]
     /// Answers to `GET DATA` in order; `"-1"` hangs up there (S13). When none are left the
     /// command times out with no digits.
-    var digits: [String]
-    var death: Death
+    public var digits: [String]
+    public var death: Death
 
-    private(set) var isDead = false
-    private(set) var played: [String] = []
+    public private(set) var isDead = false
+    public private(set) var played: [String] = []
     private var hangupNoticePending = false
 
-    init(variables: [String: String] = [:], digits: [String] = [], death: Death = .never) {
+    public init(variables: [String: String] = [:], digits: [String] = [], death: Death = .never) {
         self.variables = variables
         self.digits = digits
         self.death = death
     }
 
     /// The lines Asterisk writes after receiving `line`.
-    mutating func respond(to line: String) -> [String] {
+    public mutating func respond(to line: String) -> [String] {
         var output: [String] = []
         // Asterisk notices the hangup between commands and says so before its next response (S8, S13).
         if hangupNoticePending {

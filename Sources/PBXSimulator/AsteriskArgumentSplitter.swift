@@ -1,8 +1,8 @@
 /// Splits a command line into arguments the way Asterisk's `parse_args()` (res/res_agi.c) does:
 /// spaces and tabs separate words outside double quotes, `"` toggles quoting, and a backslash
 /// makes the next character literal. Used to check what Asterisk would make of our bytes.
-enum AsteriskArgumentSplitter {
-    static func split(_ line: String) -> [String] {
+public enum AsteriskArgumentSplitter {
+    public static func split(_ line: String) -> [String] {
         var arguments: [String] = []
         var current: [Character] = []
         var inWord = false

@@ -1,0 +1,87 @@
+import AMIModel
+import NIOCore
+
+/// Fans the replayed AMI events out to every logged-in manager connection, and remembers which channels are live so
+/// `CoreShowChannels` answers as Asterisk would.
+actor AMIEventHub {
+    private var subscribers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+    private var nextID = 0
+    private var liveChannels: [String: AMIMessage] = [:]
+    private var loginWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Sessions that ever logged in.
+    private(set) var logins = 0
+
+    /// A stream of encoded events for one connection; ends when `unsubscribe` is called.
+    func subscribe() -> (id: Int, events: AsyncStream<ByteBuffer>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1 << 20))
+        nextID += 1
+        subscribers[nextID] = continuation
+        logins += 1
+        for waiter in loginWaiters { waiter.resume() }
+        loginWaiters = []
+        return (nextID, stream)
+    }
+
+    func unsubscribe(_ id: Int) {
+        subscribers.removeValue(forKey: id)?.finish()
+    }
+
+    /// Returns once some manager has logged in.
+    func waitForLogin() async {
+        if logins > 0 { return }
+        await withCheckedContinuation { loginWaiters.append($0) }
+    }
+
+    func publish(_ event: AMIMessage) {
+        track(event)
+        let bytes = ByteBuffer(bytes: Self.encode(event))
+        for continuation in subscribers.values { continuation.yield(bytes) }
+    }
+
+    /// `CoreShowChannel` events for the channels alive now, as Asterisk lists them.
+    func coreShowChannels(actionID: String?) -> [AMIMessage] {
+        liveChannels.values.sorted { ($0["Uniqueid"] ?? "") < ($1["Uniqueid"] ?? "") }.map { channel in
+            var fields: [(key: String, value: String)] = [("Event", "CoreShowChannel")]
+            if let actionID { fields.append(("ActionID", actionID)) }
+            for key in ["Channel", "ChannelState", "ChannelStateDesc", "CallerIDNum", "CallerIDName", "ConnectedLineNum",
+                        "ConnectedLineName", "Language", "AccountCode", "Context", "Exten", "Priority", "Uniqueid",
+                        "Linkedid", "Application", "ApplicationData", "Duration", "BridgeId"] {
+                fields.append((key, channel[key] ?? ""))
+            }
+            return AMIMessage(fields)
+        }
+    }
+
+    private func track(_ event: AMIMessage) {
+        guard let channel = event["Channel"], let name = event.eventName else { return }
+        switch name {
+        case "Hangup":
+            liveChannels.removeValue(forKey: channel)
+        case "Newchannel", "Newstate", "NewCallerid", "NewConnectedLine", "Newexten", "BridgeEnter", "BridgeLeave":
+            guard event["Uniqueid"] != nil else { return }
+            var fields = liveChannels[channel].map { Dictionary($0.fields, uniquingKeysWith: { _, last in last }) } ?? [:]
+            for (key, value) in event.fields where key != "Event" && key != "Privilege" && key != "Timestamp" {
+                fields[key] = value
+            }
+            if name == "BridgeEnter" { fields["BridgeId"] = event["BridgeUniqueid"] ?? "" }
+            if name == "BridgeLeave" { fields["BridgeId"] = "" }
+            liveChannels[channel] = AMIMessage(fields.map { ($0.key, $0.value) })
+        default:
+            break
+        }
+    }
+
+    /// `Key: Value\r\n` lines and the blank line that ends a message.
+    static func encode(_ message: AMIMessage) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(message.byteCount + message.count * 4 + 2)
+        for (key, value) in message.fields {
+            bytes += Array(key.utf8)
+            bytes += [UInt8(ascii: ":"), UInt8(ascii: " ")]
+            bytes += Array(value.utf8)
+            bytes += [13, 10]
+        }
+        bytes += [13, 10]
+        return bytes
+    }
+}

@@ -1,0 +1,76 @@
+import AMIModel
+import Foundation
+import Logging
+
+/// Plays recorded scenarios as a live Asterisk would: AMI events at their recorded pace (divided by `speed`), and
+/// each recorded FastAGI session started against the real FastAGI server at the moment the dialplan reached its
+/// `AGI()` step.
+struct ScenarioPlayer: Sendable {
+    let scenarios: [RecordedScenario]
+    let configuration: PBXSimulator.Configuration
+    let hub: AMIEventHub
+    let logger: Logger
+
+    /// Runs every round; returns when the last event was sent and every FastAGI session has ended.
+    func run() async -> PBXSimulator.Summary {
+        var summary = PBXSimulator.Summary()
+        let events = scenarios.flatMap(\.events)
+        let times = events.map { $0["Timestamp"].flatMap(Double.init) }
+        guard let first = times.compactMap({ $0 }).first, let last = times.compactMap({ $0 }).last else { return summary }
+        var timeShift = Date().timeIntervalSince1970 - first
+        var round = 0
+        while configuration.rounds == 0 || round < configuration.rounds {
+            if Task.isCancelled { break }
+            let rewriter = LoopRewriter(round: round, timeShift: timeShift)
+            await play(events, times: times, from: first, rewriter: rewriter, summary: &summary)
+            round += 1
+            summary.rounds = round
+            // The next round starts now, and never before the previous one's timestamps ended.
+            timeShift = max(Date().timeIntervalSince1970 - first, timeShift + (last - first) + 5)
+        }
+        return summary
+    }
+
+    private func play(_ events: [AMIMessage], times: [Double?], from first: Double, rewriter: LoopRewriter,
+                      summary: inout PBXSimulator.Summary) async {
+        var pending: [String: [RecordedAGISession]] = [:]
+        for session in scenarios.flatMap(\.agiSessions) { pending[session.channel, default: []].append(session) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        await withTaskGroup(of: Bool.self) { sessions in
+            for (index, event) in events.enumerated() {
+                if Task.isCancelled { break }
+                if let time = times[index] {
+                    let due = start + .seconds((time - first) / configuration.speed)
+                    if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
+                }
+                await hub.publish(AMIMessage(event.fields.map { ($0.key, rewriter.value($0.value, key: $0.key)) }))
+                summary.events += 1
+                guard event.eventName == "Newexten", event["Application"] == "AGI", let channel = event["Channel"],
+                      var queue = pending[channel], !queue.isEmpty else { continue }
+                let session = queue.removeFirst()
+                pending[channel] = queue
+                summary.agiSessions += 1
+                sessions.addTask { await playSession(session, rewriter: rewriter) }
+            }
+            for await succeeded in sessions where !succeeded { summary.agiFailures += 1 }
+        }
+    }
+
+    private func playSession(_ session: RecordedAGISession, rewriter: LoopRewriter) async -> Bool {
+        var channel = session.simulatedChannel
+        channel.variables = channel.variables.mapValues(rewriter.text)
+        do {
+            let transcript = try await AGISessionPlayer.play(
+                host: configuration.agiHost, port: configuration.agiPort,
+                environment: session.environmentBytes(rewrite: rewriter.text), channel: channel)
+            logger.debug("FastAGI session played", metadata: [
+                "channel": "\(rewriter.text(session.channel))", "commands": "\(transcript.commands.count)",
+            ])
+            return true
+        } catch {
+            logger.warning("FastAGI session failed", metadata: ["channel": "\(session.channel)", "error": "\(error)"])
+            return false
+        }
+    }
+}
