@@ -100,10 +100,11 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        .target(name: "CEpoll", path: "Benchmarks/CEpoll"),
         .executableTarget(
             name: "agi-bench",
             dependencies: [
-                "AGIHandlers",
+                "AGIHandlers", "CEpoll",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,13 +1,29 @@
 import Foundation
+import NIOCore
 
 /// Command-line options of agi-bench.
 struct BenchOptions {
+    enum Client: String {
+        /// ``EpollRouteClient`` on its own thread: the leanest load.
+        case epoll
+        /// ``LoadGenerator`` on one NIO event loop.
+        case nio
+    }
+
     var duration: Duration = .seconds(5)
     var concurrencies = [1, 50, 500]
     var idle = 10_000
-    var nioExecutor = false
+    var client = Client.epoll
+    /// Event loops of the server; the default is one per core, as the daemon runs.
+    var serverLoops = System.coreCount
+    /// Play the load against another server on this loopback port (a reference server), with
+    /// no server in this process.
+    var targetPort: Int?
     /// Run only as the idle client of another agi-bench: connect this many sessions to `idleClientPort`.
     var idleClientPort: Int?
+
+    static let usage =
+        "usage: agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle N] [--client epoll|nio] [--server-loops N] [--target-port PORT]"
 
     init(arguments: [String]) {
         var remaining = arguments[...]
@@ -17,15 +33,23 @@ struct BenchOptions {
             case "--concurrency":
                 concurrencies = (remaining.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--idle": idle = Int(remaining.popFirst() ?? "") ?? 0
-            case "--nio-executor": nioExecutor = true
+            case "--client":
+                guard let client = Client(rawValue: remaining.popFirst() ?? "") else { Self.fail() }
+                self.client = client
+            case "--server-loops": serverLoops = max(1, Int(remaining.popFirst() ?? "") ?? 1)
+            case "--target-port": targetPort = Int(remaining.popFirst() ?? "")
             case "--idle-client":
                 idleClientPort = Int(remaining.popFirst() ?? "")
                 idle = Int(remaining.popFirst() ?? "") ?? 0
             default:
-                print("usage: agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle N] [--nio-executor]")
-                exit(2)
+                Self.fail()
             }
         }
+    }
+
+    private static func fail() -> Never {
+        print(usage)
+        exit(2)
     }
 }
 

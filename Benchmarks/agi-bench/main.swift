@@ -6,17 +6,13 @@ import NIOPosix
 
 // agi-bench: FastAGI `route` sessions over loopback against an in-process server.
 //
-//   agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle 10000] [--nio-executor]
+//   agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle 10000] [--client epoll|nio] [--server-loops N]
 //
-// The load generator plays Asterisk's side of the recorded S1 `route` session (same
-// environment bytes) and answers every command with `200 result=1`. It runs on its own event
-// loop thread; the server uses NIO's shared event loops. Both share the machine.
+// The load plays Asterisk's side of the recorded S1 `route` session (same environment bytes)
+// and answers every command with `200 result=1`. It runs on a thread of its own; the server
+// runs on its own event loops (one per core by default). Both share the machine.
 
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
-if options.nioExecutor {
-    // Runs Swift concurrency jobs on NIO's event loops: no thread hop between socket and session.
-    _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-}
 raiseFileLimit(to: 65_536)
 
 let environment = Array(
@@ -57,6 +53,31 @@ if let idlePort = options.idleClientPort {
     exit(0)
 }
 
+#if canImport(Glibc)
+let epollAvailable = true
+#else
+let epollAvailable = false
+#endif
+
+if let targetPort = options.targetPort {
+    #if canImport(Glibc)
+    // Only the load, against a server in another process: its CPU is not in this process's figures.
+    let client = EpollRouteClient(port: UInt16(targetPort), environment: environment)
+    for concurrency in options.concurrencies {
+        let result = client.run(concurrency: concurrency, duration: options.duration)
+        print(
+            String(
+                format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, %d failures), client CPU %.0f µs per session",
+                concurrency, result.sessionsPerSecond, milliseconds(result.percentile(0.50)), milliseconds(result.percentile(0.99)),
+                result.sessions, result.failures, seconds(result.clientCPU ?? .zero) * 1e6 / Double(max(1, result.sessions))))
+    }
+    exit(0)
+    #else
+    print("--target-port needs the epoll load client (Linux)")
+    exit(2)
+    #endif
+}
+
 let agent = DirectoryEmployee(
     id: 1, fullName: "Agent 101", extensionNumber: "101", isOnline: true, sipAccounts: ["101"], phoneNumbers: [])
 let directory = StaticDirectorySource(
@@ -66,25 +87,59 @@ var configuration = AGIServerConfiguration(port: 0)
 configuration.maximumSessions = 20_000
 configuration.commandTimeout = .seconds(120)
 let logger = Logger(label: "agi-bench") { _ in SwiftLogNoOpLogHandler() }
+let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: options.serverLoops)
 let server = try await AGIServer.bind(
-    configuration: configuration, router: .standard(directory: directory, store: DiscardingStore()), logger: logger)
+    configuration: configuration, router: .standard(directory: directory, store: DiscardingStore()), group: serverGroup,
+    logger: logger)
 guard let port = server.localPort else { fatalError("the server has no port") }
 let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-let generator = LoadGenerator(group: clientGroup, port: port, environment: environment)
+
+/// One load level with the chosen client; the client's own CPU is measured where it can be.
+func runLoad(concurrency: Int, duration: Duration) async throws -> LoadResult {
+    switch options.client {
+    case .nio:
+        return try await LoadGenerator(group: clientGroup, port: port, environment: environment)
+            .run(concurrency: concurrency, duration: duration)
+    case .epoll:
+        #if canImport(Glibc)
+        let client = EpollRouteClient(port: UInt16(port), environment: environment)
+        return await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: client.run(concurrency: concurrency, duration: duration)) }.start()
+        }
+        #else
+        return try await LoadGenerator(group: clientGroup, port: port, environment: environment)
+            .run(concurrency: concurrency, duration: duration)
+        #endif
+    }
+}
 
 try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await server.run() }
-    print("agi-bench: route sessions over loopback, \(options.duration) per level, executor: \(options.nioExecutor ? "NIO event loops" : "default")")
-    _ = try await generator.run(concurrency: 50, duration: .seconds(1))  // warm-up
+    print(
+        "agi-bench: route sessions over loopback, \(options.duration) per level, "
+            + "client: \(epollAvailable ? options.client.rawValue : "nio"), "
+            + "server event loops: \(options.serverLoops)")
+    _ = try await runLoad(concurrency: 50, duration: .seconds(1))  // warm-up
     for concurrency in options.concurrencies {
         let before = server.metrics.snapshot().failures.values.reduce(0, +)
-        let result = try await generator.run(concurrency: concurrency, duration: options.duration)
+        let cpuBefore = processCPUNanoseconds()
+        let result = try await runLoad(concurrency: concurrency, duration: options.duration)
+        let processCPU = Duration.nanoseconds(processCPUNanoseconds() - cpuBefore)
         let serverFailures = server.metrics.snapshot().failures.values.reduce(0, +) - before
         print(
             String(
                 format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, %d client failures, %d server failures)",
                 concurrency, result.sessionsPerSecond, milliseconds(result.percentile(0.50)),
                 milliseconds(result.percentile(0.99)), result.sessions, result.failures, serverFailures))
+        let perSession = { (cpu: Duration) in seconds(cpu) * 1e6 / Double(max(1, result.sessions)) }
+        if let clientCPU = result.clientCPU {
+            print(
+                String(
+                    format: "                  CPU per session: %.0f µs in all, server %.0f µs, client %.0f µs",
+                    perSession(processCPU), perSession(processCPU - clientCPU), perSession(clientCPU)))
+        } else {
+            print(String(format: "                  CPU per session: %.0f µs in all (client and server)", perSession(processCPU)))
+        }
     }
     if options.idle > 0 {
         let baseline = residentMegabytes()
@@ -105,12 +160,9 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     group.cancelAll()
 }
 try await clientGroup.shutdownGracefully()
+try await serverGroup.shutdownGracefully()
 
 struct DiscardingStore: CallAnnotationStore {
     func savePostCallResult(_ result: PostCallResult) async throws {}
     func setEmployeeOnline(employeeID: Int64, isOnline: Bool) async throws {}
-}
-
-func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
 }

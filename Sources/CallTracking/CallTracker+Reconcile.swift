@@ -20,6 +20,7 @@ extension CallTracker {
     /// Messages other than `CoreShowChannel` events are ignored. Updates come in a deterministic order: vanished
     /// channels by Uniqueid, then listed channels, originating channels first.
     public mutating func reconcile(liveChannels: [AMIMessage], now: Date) -> [CallUpdate] {
+        let now = max(now, latestEventAt ?? now)
         let listed = liveChannels.filter { $0["Event"] == "CoreShowChannel" && $0["Uniqueid"] != nil }
         let live = Set(listed.compactMap { $0["Uniqueid"] })
         var batch = UpdateBatch()

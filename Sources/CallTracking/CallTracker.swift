@@ -33,6 +33,9 @@ public struct CallTracker: Sendable {
     var channels: [String: TrackedChannel] = [:]
     /// Calls in progress by Linkedid.
     var calls: [String: TrackedCall] = [:]
+    /// The newest event time seen. Reconciling never ends a call before it: when the PBX clock runs ahead of ours,
+    /// "now" would otherwise fall before the call's own answer time.
+    var latestEventAt: Date?
 
     public init(configuration: CallTrackerConfiguration, directory: EndpointDirectory) {
         self.configuration = configuration
@@ -59,6 +62,7 @@ public struct CallTracker: Sendable {
     public mutating func handle(_ event: AMIMessage, receivedAt: Date) -> [CallUpdate] {
         guard let kind = TrackedEvent(event) else { return [] }
         let time = AMIValue.date(fromTimestamp: event["Timestamp"]) ?? receivedAt
+        if latestEventAt.map({ time > $0 }) ?? true { latestEventAt = time }
         var batch = UpdateBatch()
         switch kind {
         case .newChannel: _ = trackChannel(event, .plain, at: time, adopting: true, &batch)

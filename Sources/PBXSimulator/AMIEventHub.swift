@@ -32,6 +32,19 @@ actor AMIEventHub {
         await withCheckedContinuation { loginWaiters.append($0) }
     }
 
+    /// Ends every manager session, as a network failure or an Asterisk restart of the manager would. Later logins
+    /// receive the events from then on; what was sent meanwhile is lost to the dropped sessions, as with Asterisk.
+    func dropAll() {
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers = [:]
+    }
+
+    /// Bytes that are not a well-formed message (a fault-injection aid: the daemon must reject them and go on).
+    func publishRaw(_ bytes: [UInt8]) {
+        let buffer = ByteBuffer(bytes: bytes)
+        for continuation in subscribers.values { continuation.yield(buffer) }
+    }
+
     func publish(_ event: AMIMessage) {
         track(event)
         let bytes = ByteBuffer(bytes: Self.encode(event))

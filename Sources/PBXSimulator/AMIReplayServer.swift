@@ -42,6 +42,7 @@ struct AMIReplayServer: Sendable {
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
+        let channel = connection.channel
         try await connection.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: Self.banner))
             var decoder = AMIDecoder()
@@ -80,6 +81,8 @@ struct AMIReplayServer: Sendable {
                             subscription = subscriber
                             forwarding.addTask {
                                 for await event in events { try await outbound.write(event) }
+                                // The hub dropped this session: close it, as a broken connection would.
+                                channel.close(promise: nil)
                             }
                         case "ping":
                             try await reply([("Response", "Success"), ("Ping", "Pong"),

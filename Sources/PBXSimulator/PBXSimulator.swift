@@ -21,6 +21,10 @@ public struct PBXSimulator: Sendable {
         /// How many times to play the scenarios; 0 loops until stopped. Rounds after the first get fresh ids and
         /// caller numbers.
         public var rounds = 1
+        /// Fault injection: drop every AMI session once, after this many events.
+        public var dropAfterEvents: Int?
+        /// Fault injection: send a malformed frame (binary garbage and an oversized line) every this many events.
+        public var garbageEvery: Int?
 
         public init(traces: URL) {
             self.traces = traces

@@ -28,6 +28,8 @@ struct ScenarioPlayer: Sendable {
             // The next round starts now, and never before the previous one's timestamps ended.
             timeShift = max(Date().timeIntervalSince1970 - first, timeShift + (last - first) + 5)
         }
+        // Let the managers' connections carry the last events out before the caller stops serving AMI.
+        try? await Task.sleep(for: .seconds(1))
         return summary
     }
 
@@ -46,6 +48,13 @@ struct ScenarioPlayer: Sendable {
                 }
                 await hub.publish(AMIMessage(event.fields.map { ($0.key, rewriter.value($0.value, key: $0.key)) }))
                 summary.events += 1
+                if summary.events == configuration.dropAfterEvents {
+                    logger.warning("dropping every AMI session (fault injection)", metadata: ["events": "\(summary.events)"])
+                    await hub.dropAll()
+                }
+                if let every = configuration.garbageEvery, summary.events % every == 0 {
+                    await hub.publishRaw(Self.garbage)
+                }
                 guard event.eventName == "Newexten", event["Application"] == "AGI", let channel = event["Channel"],
                       var queue = pending[channel], !queue.isEmpty else { continue }
                 let session = queue.removeFirst()
@@ -56,6 +65,11 @@ struct ScenarioPlayer: Sendable {
             for await succeeded in sessions where !succeeded { summary.agiFailures += 1 }
         }
     }
+
+    /// A frame no Asterisk should send: binary noise, a line far over any sane limit, then the blank line that lets
+    /// a decoder resynchronise.
+    static let garbage: [UInt8] = Array("Event: \u{01}\u{02}\u{FF}garbage\r\n".utf8) + [0xFF, 0x00, 0xC3, 0x28]
+        + Array("\r\nValue: ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 200_000) + Array("\r\n\r\n".utf8)
 
     private func playSession(_ session: RecordedAGISession, rewriter: LoopRewriter) async -> Bool {
         var channel = session.simulatedChannel

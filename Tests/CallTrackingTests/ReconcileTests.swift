@@ -34,6 +34,20 @@ import Testing
         #expect(replay.tracker.channelsInProgress == 0)
     }
 
+    @Test func aPBXClockAheadOfOursNeverEndsACallBeforeItsLastEvent() throws {
+        var (events, cut, replay) = try talkingS1()
+        let lastSeen = try #require(events[cut - 1].timestamp)
+        // Our clock says it is ten minutes before the PBX's latest timestamp.
+        let updates = replay.reconcile([], now: lastSeen.addingTimeInterval(-600))
+        guard case .finished(let call, _) = try #require(updates.first) else {
+            Issue.record("expected the call to finish")
+            return
+        }
+        #expect(call.endedAt.map { $0 <= lastSeen } == true, "no later than what the PBX said last")
+        #expect(call.endedAt.map { $0 >= (call.answeredAt ?? call.startedAt) } == true)
+        #expect((call.talkSeconds ?? -1) >= 0)
+    }
+
     @Test func callWithALiveChannelContinues() throws {
         var (events, cut, replay) = try talkingS1()
         let now = try #require(events[cut].timestamp)

@@ -16,19 +16,32 @@ public struct AGIEnvironment: Sendable, Equatable {
     /// Builds an environment from its variables; fails when no script can be found.
     public init(variables: [(name: String, value: String)]) throws(AGIProtocolError) {
         self.variables = variables
-        let lookup = { (name: String) in variables.first { $0.name == name }?.value }
-        if let script = lookup("agi_network_script") {
-            request = AGIScriptRequest(parsing: script)
-        } else if let url = lookup("agi_request"), let script = Self.scriptPart(ofURL: url) {
+        // One pass over the variables (this runs for every session).
+        var networkScript: String?
+        var requestURL: String?
+        var numberedArguments: [Int: String] = [:]
+        for (name, value) in variables {
+            switch name {
+            case "agi_network_script": networkScript = networkScript ?? value
+            case "agi_request": requestURL = requestURL ?? value
+            default:
+                guard name.utf8.starts(with: "agi_arg_".utf8) else { continue }
+                let suffix = name.dropFirst(8)
+                if let number = Int(suffix), number > 0, String(number) == suffix, numberedArguments[number] == nil {
+                    numberedArguments[number] = value
+                }
+            }
+        }
+        if let networkScript {
+            request = AGIScriptRequest(parsing: networkScript)
+        } else if let requestURL, let script = Self.scriptPart(ofURL: requestURL) {
             request = AGIScriptRequest(parsing: script)
         } else {
             throw .missingScript
         }
         arguments = []
-        var index = 1
-        while let argument = lookup("agi_arg_\(index)") {
+        while let argument = numberedArguments[arguments.count + 1] {
             arguments.append(argument)
-            index += 1
         }
     }
 

@@ -35,28 +35,32 @@ public struct AGIEnvironmentDecoder: Sendable {
 
     /// Feeds one line (without its `\n`); returns the environment once the blank line arrives.
     public mutating func lineReceived(_ line: String) throws(AGIProtocolError) -> AGIEnvironment? {
+        var line = line
+        // Split on the UTF-8 bytes: about 22 lines arrive with every call, so no Character walks.
+        let parsed = line.withUTF8 { bytes -> (name: String, value: String)? in
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), Self.isVariableName(bytes[..<colon]) else {
+                return nil
+            }
+            var valueStart = colon + 1
+            if valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+            return (
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart...]), as: UTF8.self)
+            )
+        }
         byteCount += line.utf8.count + 1
         if byteCount > limits.maximumBytes { throw .environmentTooLarge(limitBytes: limits.maximumBytes) }
         if line.isEmpty { return try AGIEnvironment(variables: variables) }
         if variables.count >= limits.maximumLines { throw .tooManyEnvironmentLines(limit: limits.maximumLines) }
-        guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else {
-            throw .malformedEnvironmentLine(prefix: AGIProtocolError.excerpt(line))
-        }
-        let name = line[line.startIndex..<colon]
-        guard Self.isVariableName(name) else {
-            throw .malformedEnvironmentLine(prefix: AGIProtocolError.excerpt(line))
-        }
-        var value = line[line.index(after: colon)...]
-        if value.first == " " { value = value.dropFirst() }
-        variables.append((String(name), String(value)))
+        guard let parsed else { throw .malformedEnvironmentLine(prefix: AGIProtocolError.excerpt(line)) }
+        variables.append(parsed)
         return nil
     }
 
     /// `agi_` followed by lowercase letters, digits and `_`.
-    private static func isVariableName(_ name: Substring) -> Bool {
-        let bytes = name.utf8
-        guard bytes.count > 4, bytes.starts(with: "agi_".utf8) else { return false }
-        return bytes.allSatisfy { byte in
+    private static func isVariableName(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard name.count > 4, name.starts(with: "agi_".utf8) else { return false }
+        return name.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "_")
         }

@@ -34,12 +34,17 @@ public struct AGIResponseDecoder: Sendable {
             usageLines = body
             return nil
         }
-        let utf8 = line.utf8
-        guard utf8.count >= 3, let code = Int(line.prefix(3)) else {
-            throw .malformedResponse(prefix: AGIProtocolError.excerpt(line))
+        // The status code and its separator, read from the bytes (this runs for every response).
+        var bytes = line.utf8.makeIterator()
+        var code = 0
+        for _ in 0..<3 {
+            guard let byte = bytes.next(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else {
+                throw .malformedResponse(prefix: AGIProtocolError.excerpt(line))
+            }
+            code = code * 10 + Int(byte - UInt8(ascii: "0"))
         }
-        let separator = utf8.count > 3 ? utf8[utf8.index(utf8.startIndex, offsetBy: 3)] : UInt8(ascii: " ")
-        let rest = utf8.count > 4 ? String(line.dropFirst(4)) : ""
+        let separator = bytes.next() ?? UInt8(ascii: " ")
+        let rest = String(line.utf8.dropFirst(4)) ?? ""
         switch (code, separator) {
         case (200, UInt8(ascii: " ")):
             return .response(.success(try Self.parseSuccess(rest, line: line)))
@@ -63,6 +68,8 @@ public struct AGIResponseDecoder: Sendable {
     /// as `Agent (101)`), so it runs to the last `)` that is followed only by `key=value` words.
     static func parseSuccess(_ text: String, line: String) throws(AGIProtocolError) -> AGIResult {
         guard text.hasPrefix("result=") else { throw .malformedResponse(prefix: AGIProtocolError.excerpt(line)) }
+        // The usual answer, `result=1` and nothing after it (SET VARIABLE, VERBOSE).
+        if !text.utf8.contains(UInt8(ascii: " ")) { return AGIResult(result: String(text.utf8.dropFirst(7)) ?? "") }
         let afterKey = text.dropFirst(7)
         let valueEnd = afterKey.firstIndex(of: " ") ?? afterKey.endIndex
         var result = AGIResult(result: String(afterKey[..<valueEnd]))

@@ -26,16 +26,19 @@ public struct AGIScriptRequest: Sendable, Equatable {
 
     /// Parses the value of `agi_network_script` (or the part of `agi_request` after the host).
     public init(parsing script: String) {
-        let pathAndQuery = script.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let path = pathAndQuery.first.map(String.init) ?? ""
-        name = Self.percentDecoded(Substring(path.trimmingSlashes()))
+        // Split on the UTF-8 bytes: every session's script goes through here.
+        let bytes = script.utf8
+        let question = bytes.firstIndex(of: UInt8(ascii: "?"))
+        name = Self.percentDecoded(Substring(script[..<(question ?? script.endIndex)].trimmingSlashes()))
         parameters = []
-        guard pathAndQuery.count == 2 else { return }
-        for pair in pathAndQuery[1].split(separator: "&") where parameters.count < Self.maximumParameterCount {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = Self.percentDecoded(parts[0])
+        guard let question else { return }
+        for pair in script[script.index(after: question)...].utf8.split(separator: UInt8(ascii: "&"))
+        where parameters.count < Self.maximumParameterCount {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let key = Self.percentDecoded(Substring(pair[..<(equals ?? pair.endIndex)]))
             guard !key.isEmpty else { continue }
-            parameters.append((key, parts.count == 2 ? Self.percentDecoded(parts[1]) : ""))
+            let value = equals.map { Self.percentDecoded(Substring(pair[pair.index(after: $0)...])) } ?? ""
+            parameters.append((key, value))
         }
     }
 
@@ -86,7 +89,7 @@ public struct AGIScriptRequest: Sendable, Equatable {
     }
 }
 
-extension String {
+extension Substring {
     fileprivate func trimmingSlashes() -> Substring {
         var view = self[...]
         while view.first == "/" { view = view.dropFirst() }

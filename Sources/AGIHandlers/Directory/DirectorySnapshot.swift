@@ -105,6 +105,9 @@ public struct DirectorySnapshot: Sendable {
     }
 
     static func digits(of number: String) -> String {
-        String(number.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
+        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        // Routing looks numbers up already reduced to digits: hand those back as they are.
+        if number.utf8.allSatisfy(isDigit) { return number }
+        return String(decoding: number.utf8.filter(isDigit), as: UTF8.self)
     }
 }

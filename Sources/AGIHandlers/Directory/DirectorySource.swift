@@ -6,8 +6,19 @@ public protocol DirectorySource: Sendable {
     func current() async -> DirectorySnapshot
 }
 
+/// A directory source that can also hand out its snapshot without suspending: the snapshot is
+/// held in memory behind a lock or in an immutable value.
+///
+/// Adopting it lets `route` answer on the connection's event loop with no task involved (see
+/// ``AGIPlannedScriptHandler``); a source that only conforms to ``DirectorySource`` still
+/// works, through the async session. `currentSnapshot()` is called on an event loop and must
+/// not block on I/O: hold the lock only to copy the snapshot out.
+public protocol SynchronousDirectorySource: DirectorySource {
+    func currentSnapshot() -> DirectorySnapshot
+}
+
 /// A directory that never changes: for tests, benchmarks and `check-config` style dry runs.
-public struct StaticDirectorySource: DirectorySource {
+public struct StaticDirectorySource: SynchronousDirectorySource {
     public let snapshot: DirectorySnapshot
 
     public init(_ snapshot: DirectorySnapshot) {
@@ -15,4 +26,6 @@ public struct StaticDirectorySource: DirectorySource {
     }
 
     public func current() async -> DirectorySnapshot { snapshot }
+
+    public func currentSnapshot() -> DirectorySnapshot { snapshot }
 }

@@ -42,7 +42,9 @@ public enum CallerInput {
 
     /// Text for a channel variable or log line: control characters become spaces, length is bounded.
     public static func displayText(_ text: String, limit: Int = 128) -> String {
-        String(text.prefix(limit).map { $0.isASCII && ($0.asciiValue ?? 0) < 0x20 || $0 == "\u{7F}" ? " " : $0 })
+        // Most names are short printable text: hand them back without a walk over Characters.
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) { return text }
+        return String(text.prefix(limit).map { $0.isASCII && ($0.asciiValue ?? 0) < 0x20 || $0 == "\u{7F}" ? " " : $0 })
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

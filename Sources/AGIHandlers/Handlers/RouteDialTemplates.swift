@@ -43,7 +43,26 @@ public struct RouteDialTemplates: Sendable, Equatable {
 }
 
 extension String {
+    /// Every occurrence of `placeholder` replaced, scanning the UTF-8 bytes once (this runs for
+    /// every routed call).
     fileprivate func replacingPlaceholder(_ placeholder: String, with value: String) -> String {
-        split(separator: placeholder, omittingEmptySubsequences: false).joined(separator: value)
+        let bytes = Array(utf8)
+        let pattern = Array(placeholder.utf8)
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return self }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + value.utf8.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == pattern[0], index + pattern.count <= bytes.count,
+                bytes[index..<index + pattern.count].elementsEqual(pattern)
+            {
+                result.append(contentsOf: value.utf8)
+                index += pattern.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }

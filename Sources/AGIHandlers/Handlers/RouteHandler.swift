@@ -1,3 +1,5 @@
+public import Logging
+
 /// The `route` script: tells the dialplan whom to ring.
 ///
 /// ```
@@ -16,7 +18,11 @@
 /// | `ROUTE_STATUS` | `OK`; `OFFLINE` when the employee is offline or has no usable endpoint; `UNKNOWN` when no employee matches or an input is invalid |
 /// | `ROUTE_DIAL` | the Dial string (see ``RouteDialTemplates``), empty unless `OK` |
 /// | `ROUTE_EMPLOYEE_ID`, `ROUTE_EMPLOYEE_NAME` | the employee found, empty for `UNKNOWN` |
-public struct RouteHandler: AGIScriptHandler {
+///
+/// With a ``SynchronousDirectorySource`` the whole session runs on the connection's event
+/// loop (see ``AGIPlannedScriptHandler``); with any other source it runs as an async session.
+/// Both send the same four commands.
+public struct RouteHandler: AGIPlannedScriptHandler {
     /// What the route decided.
     public struct Decision: Sendable, Equatable {
         public enum Status: String, Sendable {
@@ -28,23 +34,44 @@ public struct RouteHandler: AGIScriptHandler {
     }
 
     private let directory: any DirectorySource
+    /// The same source when it can answer without suspending, found once rather than per call.
+    private let synchronousDirectory: (any SynchronousDirectorySource)?
     private let templates: RouteDialTemplates
 
     public init(directory: any DirectorySource, templates: RouteDialTemplates = RouteDialTemplates()) {
         self.directory = directory
+        self.synchronousDirectory = directory as? any SynchronousDirectorySource
         self.templates = templates
     }
 
     public func handle(_ session: AGISession) async throws {
-        let decision = routeCall(environment: session.environment, snapshot: await directory.current())
-        try await session.setVariable("ROUTE_STATUS", decision.status.rawValue)
-        try await session.setVariable("ROUTE_DIAL", decision.dial)
-        try await session.setVariable("ROUTE_EMPLOYEE_ID", decision.employee.map { String($0.id) } ?? "")
-        try await session.setVariable(
-            "ROUTE_EMPLOYEE_NAME", decision.employee.map { CallerInput.displayText($0.fullName) } ?? "")
-        session.logger.debug(
+        let commands = try commands(
+            for: routeCall(environment: session.environment, snapshot: await directory.current()), logger: session.logger)
+        for command in commands {
+            _ = try await session.execute(command)
+        }
+    }
+
+    public func plannedCommands(for environment: AGIEnvironment, logger: Logger) throws(AGIError) -> [AGICommand]? {
+        guard let synchronousDirectory else { return nil }
+        return try commands(for: routeCall(environment: environment, snapshot: synchronousDirectory.currentSnapshot()), logger: logger)
+    }
+
+    /// The four `SET VARIABLE` commands that tell the dialplan a decision.
+    func commands(for decision: Decision, logger: Logger) throws(AGIError) -> [AGICommand] {
+        logger.debug(
             "route decided",
             metadata: ["status": "\(decision.status.rawValue)", "employee": "\(decision.employee?.id ?? 0)"])
+        do {
+            return [
+                try .setVariable("ROUTE_STATUS", decision.status.rawValue),
+                try .setVariable("ROUTE_DIAL", decision.dial),
+                try .setVariable("ROUTE_EMPLOYEE_ID", decision.employee.map { String($0.id) } ?? ""),
+                try .setVariable("ROUTE_EMPLOYEE_NAME", decision.employee.map { CallerInput.displayText($0.fullName) } ?? ""),
+            ]
+        } catch {
+            throw .protocolViolation(error)
+        }
     }
 
     /// The routing decision for a session's inputs, without any I/O.

@@ -49,14 +49,18 @@ public struct AGIAddressRange: Sendable, Hashable, CustomStringConvertible {
         return Self.masked(bytes, prefixLength: prefixLength) == network
     }
 
-    /// The raw address bytes of a socket address, IPv4-mapped IPv6 unwrapped to IPv4.
+    /// The raw address bytes of a socket address, IPv4-mapped IPv6 unwrapped to IPv4. Read
+    /// straight from the `sockaddr`: this runs for every accepted connection.
     static func addressBytes(of address: SocketAddress) -> [UInt8]? {
-        guard let text = address.ipAddress else { return nil }
-        return addressBytes(text)
+        addressBytes(parsed: address)
     }
 
     private static func addressBytes(_ text: String) -> [UInt8]? {
         guard !text.isEmpty, let parsed = try? SocketAddress(ipAddress: text, port: 0) else { return nil }
+        return addressBytes(parsed: parsed)
+    }
+
+    private static func addressBytes(parsed: SocketAddress) -> [UInt8]? {
         switch parsed {
         case .v4(let v4):
             return withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }

@@ -2,6 +2,12 @@ public import Logging
 public import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The FastAGI listener: accepts Asterisk's connections and runs one session per connection.
 ///
 /// ```swift
@@ -9,43 +15,44 @@ import NIOPosix
 /// try await server.run()   // until the surrounding task is cancelled
 /// ```
 ///
-/// Each connection is a child task that catches and logs its own errors, so one bad client
-/// never ends the server. Cancelling the task that runs ``run()`` shuts down gracefully: the
-/// listener closes at once (new connections are refused by the kernel), running sessions such
-/// as a post-call menu go on for up to ``AGIServerConfiguration/drainTimeout``, and any still
-/// open then are closed.
+/// Each connection lives on one event loop. A session whose script can be planned (`route`,
+/// see ``AGIPlannedScriptHandler``) runs there from the first byte to the close, starting as
+/// soon as ``bind(configuration:router:group:logger:)`` returns. Other sessions (`postcall`,
+/// `status`) run as child tasks of ``run()``; each catches and logs its own errors, so one bad
+/// client never ends the server.
+///
+/// With a group of several event loops, one listening socket is bound per loop
+/// (`SO_REUSEPORT`), each serving the connections it accepts on its own loop: the kernel
+/// spreads connections over the loops and no connection is handed between threads. The port
+/// is claimed first without `SO_REUSEPORT`, so a second daemon on the same port fails to start
+/// as before instead of silently sharing the connections.
+///
+/// Cancelling the task that runs ``run()`` shuts down gracefully: the listeners close at once
+/// (new connections are refused by the kernel), running sessions such as a post-call menu go
+/// on for up to ``AGIServerConfiguration/drainTimeout``, and any still open then are closed.
 public final class AGIServer: Sendable {
-    /// What the accept loop gets for each new connection.
-    enum Accepted: Sendable {
-        case session(NIOAsyncChannel<ByteBuffer, ByteBuffer>)
-        case refused
-    }
-
     public let configuration: AGIServerConfiguration
     /// The server's counters.
     public let metrics: AGIServerMetrics
-    private let router: AGIScriptRouter
-    private let listener: NIOAsyncChannel<Accepted, Never>
+    private let core: AGIServerCore
+    private let listeners: [any Channel]
     private let logger: Logger
 
-    private init(
-        configuration: AGIServerConfiguration, router: AGIScriptRouter, listener: NIOAsyncChannel<Accepted, Never>,
-        metrics: AGIServerMetrics, logger: Logger
-    ) {
-        self.configuration = configuration
-        self.router = router
-        self.listener = listener
-        self.metrics = metrics
-        self.logger = logger
+    private init(core: AGIServerCore, listeners: [any Channel]) {
+        self.configuration = core.configuration
+        self.metrics = core.metrics
+        self.core = core
+        self.listeners = listeners
+        self.logger = core.logger
     }
 
     /// The address the listener is bound to.
-    public var localAddress: SocketAddress? { listener.channel.localAddress }
+    public var localAddress: SocketAddress? { listeners.first?.localAddress }
 
     /// The port the listener is bound to (useful with port 0).
     public var localPort: Int? { localAddress?.port }
 
-    /// Opens the listening socket. Fails when the address is in use or not local.
+    /// Opens the listening socket(s). Fails when the address is in use or not local.
     /// - Parameter group: the event loops to use; `nil` for NIO's shared singleton group.
     public static func bind(
         configuration: AGIServerConfiguration,
@@ -54,110 +61,117 @@ public final class AGIServer: Sendable {
         logger: Logger
     ) async throws -> AGIServer {
         let metrics = AGIServerMetrics()
+        let core = AGIServerCore(
+            configuration: configuration, router: router, metrics: metrics, logger: logger, registry: AGISessionRegistry())
         let gate = AGIConnectionGate(configuration: configuration, metrics: metrics, logger: logger)
-        let listener = try await ServerBootstrap(group: group ?? MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: configuration.backlog)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture { () throws -> Accepted in
-                    guard gate.admit(channel) else {
-                        channel.close(promise: nil)
-                        return .refused
-                    }
-                    return .session(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+        let loops = Array((group ?? MultiThreadedEventLoopGroup.singleton).makeIterator())
+        var listeners: [any Channel] = []
+        do {
+            if loops.count == 1 {
+                listeners.append(try await listen(on: loops[0], at: configuration.host, port: configuration.port, shared: false, core: core, gate: gate))
+            } else {
+                let port = try await claimPort(on: loops[0], configuration: configuration)
+                for loop in loops {
+                    listeners.append(try await listen(on: loop, at: configuration.host, port: port, shared: true, core: core, gate: gate))
                 }
             }
+        } catch {
+            for listener in listeners { try? await listener.close() }
+            throw error
+        }
         logger.info(
             "FastAGI server listening",
-            metadata: ["address": "\(listener.channel.localAddress.map { "\($0)" } ?? "?")"])
-        return AGIServer(configuration: configuration, router: router, listener: listener, metrics: metrics, logger: logger)
+            metadata: [
+                "address": "\(listeners[0].localAddress.map { "\($0)" } ?? "?")", "event_loops": "\(listeners.count)",
+            ])
+        return AGIServer(core: core, listeners: listeners)
     }
 
-    /// Serves connections until the calling task is cancelled, then drains (see the type's notes).
+    /// Binds the configured address without `SO_REUSEPORT` and lets it go again: fails as a
+    /// plain bind would when another process holds the port, and resolves port 0.
+    private static func claimPort(on loop: any EventLoop, configuration: AGIServerConfiguration) async throws -> Int {
+        let probe = try await ServerBootstrap(group: loop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: configuration.host, port: configuration.port).get()
+        let port = probe.localAddress?.port ?? configuration.port
+        try await probe.close()
+        return port
+    }
+
+    private static func listen(
+        on loop: any EventLoop, at host: String, port: Int, shared: Bool, core: AGIServerCore, gate: AGIConnectionGate
+    ) async throws -> any Channel {
+        var bootstrap = ServerBootstrap(group: loop, childGroup: loop)
+            .serverChannelOption(.backlog, value: core.configuration.backlog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Accept up to 16 waiting connections per wake-up rather than 4: a burst of calls
+            // then costs fewer trips through the event loop.
+            .serverChannelOption(.maxMessagesPerRead, value: 16)
+        if shared {
+            bootstrap = bootstrap.serverChannelOption(
+                ChannelOptions.socket(.init(SOL_SOCKET), .init(SO_REUSEPORT)), value: 1)
+        }
+        // No child options: TCP_NODELAY, which ServerBootstrap sets on the listening socket, is
+        // inherited by accepted sockets on Linux, and one option less is one setsockopt and one
+        // future chain less per connection.
+        return try await bootstrap
+            .childChannelInitializer { channel in
+                guard gate.admit(channel) else {
+                    channel.close(promise: nil)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AGIConnectionHandler(core: core))
+                }
+            }
+            .bind(host: host, port: port).get()
+    }
+
+    /// Serves async sessions until the calling task is cancelled, then drains (see the type's notes).
     public func run() async throws {
         // Cancellation of a task reaches all its child tasks at once, which would cut every
         // running menu. The sessions therefore run in their own task, which this one awaits:
-        // cancelling `run()` only closes the listener and starts the drain timer.
-        let sessions = Task { try await self.acceptConnections() }
-        let listener = self.listener
+        // cancelling `run()` only closes the listeners and starts the drain timer.
+        let sessions = Task { await self.runSessions() }
+        let listeners = self.listeners
+        let registry = core.registry
         let drainTimeout = configuration.drainTimeout
         let logger = self.logger
-        try await withTaskCancellationHandler {
-            try await sessions.value
+        await withTaskCancellationHandler {
+            await sessions.value
         } onCancel: {
             logger.info("FastAGI server stopping: no new sessions, draining running ones")
-            listener.channel.close(promise: nil)
-            listener.channel.eventLoop.scheduleTask(in: TimeAmount(drainTimeout)) {
+            let closed = listeners.map { $0.close() }
+            EventLoopFuture.andAllComplete(closed, on: listeners[0].eventLoop).whenComplete { _ in
+                registry.listenersClosed()
+            }
+            listeners[0].eventLoop.scheduleTask(in: TimeAmount(drainTimeout)) {
                 sessions.cancel()
+                registry.expireDrainTime()
             }
         }
         logger.info("FastAGI server stopped")
     }
 
-    private func acceptConnections() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            do {
-                try await listener.executeThenClose { inbound in
-                    for try await accepted in inbound {
-                        guard case .session(let connection) = accepted else { continue }
-                        group.addTask { await self.serve(connection) }
-                    }
-                }
-            } catch {
-                // The listener closes on shutdown; anything else is worth a line in the log.
-                logger.debug("FastAGI listener ended", metadata: ["error": "\(error)"])
+    private func runSessions() async {
+        await withDiscardingTaskGroup { group in
+            for await pending in core.registry.sessions {
+                group.addTask { await self.serve(pending) }
             }
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        let started = ContinuousClock.now
-        var script = "none"
-        var failure: AGIServerMetrics.Failure?
+    private func serve(_ pending: AGIPendingSession) async {
+        let session = AGISession(
+            environment: pending.environment, link: pending.link,
+            logger: core.sessionLogger(script: pending.script, environment: pending.environment))
+        var failure: (any Error)?
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                var link = AGIConnection(
-                    channel: connection.channel, inbound: inbound, outbound: outbound, configuration: configuration)
-                let deadline = link.armSessionDeadline()
-                defer { deadline.cancel() }
-                let environment = try await link.readEnvironment()
-                script = router.metricName(for: environment.request.name)
-                var sessionLogger = logger
-                sessionLogger[metadataKey: "agi.script"] = "\(script)"
-                sessionLogger[metadataKey: "agi.channel"] = "\(environment.channel ?? "?")"
-                sessionLogger[metadataKey: "agi.uniqueid"] = "\(environment.uniqueID ?? "?")"
-                let session = AGISession(environment: environment, connection: link, logger: sessionLogger)
-                try await router.run(session)
-            }
-        } catch let error as AGIError {
-            failure = Self.classify(error)
-            logSessionError(error, failure: failure, script: script)
+            try await core.router.run(session)
         } catch {
-            failure = .handler
-            logger.error("FastAGI handler failed", metadata: ["agi.script": "\(script)", "error": "\(error)"])
+            failure = error
         }
-        metrics.sessionFinished(script: script, duration: started.duration(to: .now), failure: failure)
-        metrics.releaseSession()
-    }
-
-    private static func classify(_ error: AGIError) -> AGIServerMetrics.Failure? {
-        switch error {
-        case .channelHungUp: nil
-        case .protocolViolation: .protocolViolation
-        case .commandTimedOut, .environmentTimedOut, .sessionDeadlineExceeded: .timeout
-        case .connectionClosed, .shuttingDown: .connection
-        case .commandRejected: .handler
-        }
-    }
-
-    private func logSessionError(_ error: AGIError, failure: AGIServerMetrics.Failure?, script: String) {
-        let metadata: Logger.Metadata = ["agi.script": "\(script)", "error": "\(error)"]
-        switch failure {
-        case nil: logger.debug("FastAGI session ended: channel hung up", metadata: metadata)
-        case .connection, .timeout, .protocolViolation: logger.warning("FastAGI session ended early", metadata: metadata)
-        case .handler: logger.error("FastAGI session failed", metadata: metadata)
-        }
+        pending.link.sessionEnded()
+        core.sessionFinished(script: pending.script, started: pending.started, error: failure)
     }
 }

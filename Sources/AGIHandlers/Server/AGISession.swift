@@ -4,21 +4,24 @@ import NIOCore
 /// One FastAGI session as a handler sees it: the environment Asterisk sent, and typed commands.
 ///
 /// Every command waits for its response before returning; commands are never pipelined (see
-/// ``AGISessionStateMachine``). When Asterisk reports the channel gone, channel commands
+/// ``AGIPlannedScriptHandler`` for why). When Asterisk reports the channel gone, channel commands
 /// (`ANSWER`, `STREAM FILE`, `GET DATA`) throw ``AGIError/channelHungUp``, while `VERBOSE` and the
 /// variable commands keep working, as Asterisk allows them on a dead channel.
 ///
-/// A session belongs to the task that runs its handler and is not shared between tasks.
+/// A session belongs to the task that runs its handler and is not shared between tasks. Its
+/// connection stays on an event loop (see ``AGIPlannedScriptHandler`` for sessions that need
+/// no task at all).
 public final class AGISession {
     /// What Asterisk sent at the start of the session.
     public let environment: AGIEnvironment
     /// A logger carrying the channel, its unique ID and the script.
     public let logger: Logger
-    private var connection: AGIConnection
+    private let link: AGISessionLink
+    private var channelHungUp = false
 
-    init(environment: AGIEnvironment, connection: AGIConnection, logger: Logger) {
+    init(environment: AGIEnvironment, link: AGISessionLink, logger: Logger) {
         self.environment = environment
-        self.connection = connection
+        self.link = link
         self.logger = logger
     }
 
@@ -26,11 +29,15 @@ public final class AGISession {
     public var request: AGIScriptRequest { environment.request }
 
     /// Whether Asterisk has said that the channel hung up (a `HANGUP` line, `511`, or `result=-1`).
-    public var isChannelHungUp: Bool { connection.channelHungUp }
+    /// As of the last response: a `HANGUP` that arrives while no command is in flight shows here
+    /// only after the next command.
+    public var isChannelHungUp: Bool { channelHungUp }
 
     /// Sends any command and returns Asterisk's `200` result.
     public func execute(_ command: AGICommand) async throws(AGIError) -> AGIResult {
-        try await connection.execute(command)
+        let completion = await link.execute(command)
+        channelHungUp = completion.channelHungUp
+        return try completion.result.get()
     }
 
     /// Answers the channel (no effect when it is already answered).

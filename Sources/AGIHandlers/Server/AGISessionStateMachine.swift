@@ -64,6 +64,9 @@ struct AGISessionStateMachine {
     mutating func lineReceived(_ line: String) -> LineAction {
         switch state {
         case .readingEnvironment(var decoder):
+            // Drop the state's reference first, so that the decoder's variables are appended to
+            // in place rather than copied for every line.
+            state = .failed
             do {
                 guard let environment = try decoder.lineReceived(line) else {
                     state = .readingEnvironment(decoder)
@@ -84,6 +87,7 @@ struct AGISessionStateMachine {
             state = .failed
             return .fail(.protocolViolation(.malformedResponse(prefix: AGIProtocolError.excerpt(line))))
         case .awaitingResponse(let command, var decoder):
+            state = .failed
             let event: AGIResponseDecoder.Event?
             do {
                 event = try decoder.lineReceived(line)

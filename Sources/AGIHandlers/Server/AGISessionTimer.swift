@@ -1,40 +1,104 @@
 import NIOCore
-import Synchronization
 
-/// Enforces a session's time limits by closing its connection from the event loop.
+/// The time limits of one session, without I/O: which limit is due next and which one fired.
 ///
-/// A pending read cannot be interrupted from outside without racing a second task against it;
-/// closing the channel ends the read at once and costs one scheduled timer per command. The
-/// timer records why it fired so the session can report `commandTimedOut` rather than
-/// `connectionClosed`.
-final class AGISessionTimer: Sendable {
-    enum Reason: Int {
-        case none = 0, header, command, session
+/// A session has one standing limit (its whole-session deadline) and at most one phase limit
+/// at a time: the environment (header) limit, then one per command in flight. Scheduling a
+/// loop timer for every command would cost an allocation and a heap insert and removal per
+/// command; instead one loop timer is kept, set for the earliest limit known when it was
+/// scheduled. A new phase whose limit lies later (the usual case: a 10 s command limit after
+/// a 2 s header limit) needs no new timer; when the timer goes off early, it is set again
+/// for what is then due.
+///
+/// ```
+/// phaseStarted(.header, 2 s) ──▶ .schedule(now + 2 s)
+/// phaseEnded(); phaseStarted(.command, 10 s) ──▶ .none (a timer is already set earlier)
+/// timerFired(now + 2 s) ──▶ .schedule(now + 10 s)      nothing due yet
+/// timerFired(now + 10 s) ──▶ .expire(.command)          close the connection
+/// ```
+struct AGISessionTimer {
+    /// Which limit closed the session.
+    enum Reason: Equatable, Sendable {
+        case header, command, session, shutdown
     }
 
-    private let channel: any Channel
-    private let firedReason = Atomic<Int>(Reason.none.rawValue)
-
-    init(channel: any Channel) {
-        self.channel = channel
+    enum Action: Equatable {
+        /// Set the loop timer to go off at this moment (any earlier timer is obsolete).
+        case schedule(NIODeadline)
+        case none
     }
 
-    /// The limit that closed the connection, if one did.
-    var fired: Reason {
-        Reason(rawValue: firedReason.load(ordering: .acquiring)) ?? .none
+    enum FireAction: Equatable {
+        /// The limit has run out: close the connection.
+        case expire(Reason)
+        /// Nothing is due yet: set the loop timer again.
+        case schedule(NIODeadline)
+        /// No limit is pending (the session is over).
+        case none
     }
 
-    /// Closes the connection after `duration` unless the returned task is cancelled first.
-    func arm(_ reason: Reason, after duration: Duration) -> Scheduled<Void> {
-        channel.eventLoop.scheduleTask(in: TimeAmount(duration)) { [self] in
-            expire(reason)
+    private let sessionDeadline: NIODeadline
+    private var phase: (deadline: NIODeadline, reason: Reason)?
+    /// When the loop timer is set to go off, if one is set.
+    private var timerDeadline: NIODeadline?
+    /// The limit that closed the session, once one has.
+    private(set) var fired: Reason?
+
+    /// Starts the whole-session deadline. No timer is set until the first phase starts, which
+    /// the session does at once (the environment).
+    init(sessionLimit: TimeAmount, now: NIODeadline) {
+        sessionDeadline = now + sessionLimit
+    }
+
+    /// A phase with its own limit begins (reading the environment, a command in flight).
+    mutating func phaseStarted(_ reason: Reason, limit: TimeAmount, now: NIODeadline) -> Action {
+        let deadline = now + limit
+        phase = (deadline, reason)
+        let due = min(deadline, sessionDeadline)
+        if let timerDeadline, timerDeadline <= due { return .none }
+        timerDeadline = due
+        return .schedule(due)
+    }
+
+    /// The phase ended in time (the environment or the response arrived).
+    mutating func phaseEnded() {
+        phase = nil
+    }
+
+    /// The loop timer went off.
+    mutating func timerFired(now: NIODeadline) -> FireAction {
+        timerDeadline = nil
+        guard fired == nil else { return .none }
+        if let phase, phase.deadline <= now, phase.deadline <= sessionDeadline {
+            fired = phase.reason
+            return .expire(phase.reason)
         }
+        if sessionDeadline <= now {
+            fired = .session
+            return .expire(.session)
+        }
+        let next = min(phase?.deadline ?? sessionDeadline, sessionDeadline)
+        timerDeadline = next
+        return .schedule(next)
     }
 
-    private func expire(_ reason: Reason) {
-        // The first limit to fire names the cause; a later one changes nothing.
-        _ = firedReason.compareExchange(
-            expected: Reason.none.rawValue, desired: reason.rawValue, ordering: .acquiringAndReleasing)
-        channel.close(promise: nil)
+    /// The server is shutting down and the drain time ran out.
+    mutating func shutdownRequested() {
+        if fired == nil { fired = .shutdown }
+    }
+
+    /// The error for a connection that closed: the limit that closed it, shutdown, or the peer.
+    func closedError(pending command: AGICommand?, channelHungUp: Bool, configuration: AGIServerConfiguration) -> AGIError {
+        switch fired {
+        case .header: return .environmentTimedOut(after: configuration.headerTimeout)
+        case .session: return .sessionDeadlineExceeded(after: configuration.sessionDeadline)
+        case .command:
+            let limit = command?.isInteractive == true ? configuration.interactiveCommandTimeout : configuration.commandTimeout
+            return .commandTimedOut(command: command?.description ?? "", after: limit)
+        case .shutdown: return .shuttingDown
+        case nil:
+            // Asterisk closes right after writing HANGUP when the channel is gone (S8, S9 ends).
+            return channelHungUp ? .channelHungUp : .connectionClosed
+        }
     }
 }

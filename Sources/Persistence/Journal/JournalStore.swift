@@ -31,15 +31,17 @@ public struct JournalStore {
     public func closeCallsEndedWhileDown(pbx: String, liveLinkedids: [String]) throws -> Int {
         try connection.query("""
             UPDATE calljournal.calls
-               SET status = CASE WHEN answered_at IS NOT NULL THEN 'answered' ELSE 'missed' END,
+               -- A row with no AMI facts (last_event_at = -infinity) exists only because an agent keyed in a
+               -- post-call menu, which runs after an answered call.
+               SET status = CASE WHEN answered_at IS NOT NULL OR last_event_at = '-infinity' THEN 'answered'
+                                 ELSE 'missed' END,
                    ended_at = greatest(last_event_at, started_at),
                    ended_while_disconnected = true,
                    wait_seconds = coalesce(wait_seconds,
                                            extract(epoch FROM greatest(last_event_at, started_at) - started_at)),
                    talk_seconds = coalesce(talk_seconds, CASE WHEN answered_at IS NOT NULL
                        THEN extract(epoch FROM greatest(last_event_at, answered_at) - answered_at) END)
-             WHERE pbx = $1 AND status = 'in_progress' AND last_event_at > '-infinity'
-               AND NOT (linkedid = ANY ($2))
+             WHERE pbx = $1 AND status = 'in_progress' AND NOT (linkedid = ANY ($2))
             """, pbx, liveLinkedids, operation: "close calls that ended while disconnected").affectedRows
     }
 

@@ -43,6 +43,12 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "How many times to play the scenarios (0: until stopped).")
     var rounds = 1
 
+    @Option(help: ArgumentHelp("Fault injection: drop every AMI session once after N events.", valueName: "N"))
+    var dropAfterEvents: Int?
+
+    @Option(help: ArgumentHelp("Fault injection: send a malformed AMI frame every N events.", valueName: "N"))
+    var garbageEvery: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
@@ -68,6 +74,8 @@ struct Simulate: AsyncParsableCommand {
         }
         configuration.speed = speed
         configuration.rounds = rounds
+        configuration.dropAfterEvents = dropAfterEvents
+        configuration.garbageEvery = garbageEvery
         let summary = try await PBXSimulator(configuration: configuration, logger: logger).run()
         print("simulation finished: \(summary.rounds) round(s), \(summary.events) AMI events, "
               + "\(summary.agiSessions) FastAGI sessions (\(summary.agiFailures) failed)")

@@ -43,7 +43,6 @@ struct CallPipelineService: Service {
         var directoryVersion = directory.current.version
         var tracker = CallTracker(configuration: configuration,
                                   directory: EndpointDirectory(directory.current.data, trunks: trunks))
-        var firstConnection = true
         for await element in client.events {
             let current = directory.current
             if current.version != directoryVersion {
@@ -58,8 +57,7 @@ struct CallPipelineService: Service {
             case .connected(let version):
                 logger.info("AMI connected; reconciling calls in progress", metadata: ["pbx": "\(configuration.pbx)",
                                                                                       "asterisk": "\(version)"])
-                await reconcile(&tracker, closingJournalCalls: firstConnection)
-                firstConnection = false
+                await reconcile(&tracker, closingJournalCalls: true)
             case .eventsDropped(let count):
                 logger.error("AMI events were dropped; reconciling calls in progress",
                              metadata: ["pbx": "\(configuration.pbx)", "dropped": "\(count)"])
@@ -70,9 +68,9 @@ struct CallPipelineService: Service {
         }
     }
 
-    /// Lists the live channels and lets the tracker close what ended in a gap and adopt what it missed. On the first
-    /// connection after start, calls the journal still shows in progress for this PBX but Asterisk no longer has
-    /// (the daemon was down when they ended) are closed in the journal as ended while disconnected.
+    /// Lists the live channels and lets the tracker close what ended in a gap and adopt what it missed. After every
+    /// (re)connect, calls the journal still shows in progress for this PBX but Asterisk no longer has (they ended
+    /// while no daemon was connected, or a daemon was killed) are closed in the journal as ended while disconnected.
     private func reconcile(_ tracker: inout CallTracker, closingJournalCalls: Bool) async {
         let live: [AMIMessage]
         do {

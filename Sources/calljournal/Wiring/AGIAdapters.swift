@@ -17,7 +17,7 @@ extension DirectorySnapshot {
 }
 
 /// The FastAGI handlers' directory: the shared in-memory snapshot, converted once per version.
-final class HolderDirectorySource: DirectorySource {
+final class HolderDirectorySource: SynchronousDirectorySource {
     private let holder: DirectoryHolder
     private let cache = Mutex<(version: Int, snapshot: DirectorySnapshot)>((-1, .empty))
 
@@ -25,7 +25,10 @@ final class HolderDirectorySource: DirectorySource {
         self.holder = holder
     }
 
-    func current() async -> DirectorySnapshot {
+    func current() async -> DirectorySnapshot { currentSnapshot() }
+
+    /// Without waiting, so `route` sessions run start to finish on their connection's event loop.
+    func currentSnapshot() -> DirectorySnapshot {
         let (version, data) = holder.current
         return cache.withLock { cached in
             if cached.version != version { cached = (version, DirectorySnapshot(data)) }

@@ -7,6 +7,11 @@ import Testing
         get throws { try RecordedAGISession.all().filter { $0.name.hasSuffix("route") } }
     }
 
+    /// The lab stub's `SET VARIABLE ROUTE_DIAL` line in a recorded session.
+    private func recordedDialCommand(_ session: RecordedAGISession) throws -> String {
+        try #require(session.serverCommands.first { $0.hasPrefix("SET VARIABLE ROUTE_DIAL") })
+    }
+
     /// What the lab stub set ROUTE_DIAL to in a recorded session.
     private func recordedDial(_ session: RecordedAGISession) throws -> String {
         let command = try #require(session.serverCommands.first { $0.hasPrefix("SET VARIABLE ROUTE_DIAL") })
@@ -24,6 +29,34 @@ import Testing
         #expect(transcript.channel.variables["ROUTE_EMPLOYEE_ID"]?.isEmpty == false)
         #expect(transcript.closedByServer)
         #expect(transcript.commands.allSatisfy { $0.hasPrefix("SET VARIABLE ") })
+    }
+
+    @Test(arguments: try routeSessions)
+    func directoryWithoutSynchronousSnapshotRoutesTheSameThroughTheAsyncSession(_ recorded: RecordedAGISession) async throws {
+        let planned = try await ServerHarness.withServer { _, port in
+            try await AGISessionPlayer.play(port: port, environment: recorded.environmentBytes, channel: SimulatedChannel())
+        }
+        let viaTask = try await ServerHarness.withServer(directory: AsyncOnlyDirectory()) { _, port in
+            try await AGISessionPlayer.play(port: port, environment: recorded.environmentBytes, channel: SimulatedChannel())
+        }
+        #expect(viaTask.commands == planned.commands)
+        #expect(viaTask.channel.variables == planned.channel.variables)
+        #expect(viaTask.closedByServer)
+    }
+
+    @Test func routeIsPlannedOnlyWhenTheDirectoryAnswersWithoutWaiting() throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        let environment = try environment(recorded.environmentBytes, callerID: "79161234567")
+        let store = InMemoryAnnotationStore()
+        let planned = try AGIScriptRouter.standard(directory: StaticDirectorySource(LabDirectory.snapshot), store: store)
+            .plan(for: environment, logger: ServerHarness.quietLogger)
+        guard case .commands(let commands) = planned else { Issue.record("route was not planned"); return }
+        let lines = try commands.map { String(decoding: try $0.encoded(), as: UTF8.self) }
+        #expect(lines.count == 4)
+        #expect(lines.contains(try recordedDialCommand(recorded) + "\n"))
+        let viaTask = try AGIScriptRouter.standard(directory: AsyncOnlyDirectory(), store: store)
+            .plan(for: environment, logger: ServerHarness.quietLogger)
+        guard case .session = viaTask else { Issue.record("an async-only directory was read on the event loop"); return }
     }
 
     @Test func secondRouteOnTheSameChannelClearsTheFirstAnswer() async throws {
@@ -89,5 +122,13 @@ import Testing
             if let environment = try decoder.lineReceived(replaced) { return environment }
         }
         throw AGIProtocolError.missingScript
+    }
+}
+
+/// A directory that can only be read asynchronously, as a source backed by an actor would be.
+private struct AsyncOnlyDirectory: DirectorySource {
+    func current() async -> DirectorySnapshot {
+        await Task.yield()
+        return LabDirectory.snapshot
     }
 }

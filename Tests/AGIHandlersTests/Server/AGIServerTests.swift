@@ -1,6 +1,7 @@
 import PBXSimulator
 import AGIHandlers
 import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -110,6 +111,48 @@ import Testing
         #expect(refused.isEmpty)
         #expect(held.channel.variables["ROUTE_DIAL"] == "PJSIP/101")
         #expect(metrics.refusedOverCapacity == 1)
+    }
+
+    @Test func nextCommandWaitsForTheResponse() async throws {
+        // Asterisk reads commands through a stdio stream but waits for the next one by polling the
+        // socket (run_agi() in res/res_agi.c): a second command sent early would sit unseen.
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
+        let received = try await ServerHarness.withServer { _, port in
+            let recorder = try await ByteRecorder.connect(port: port)
+            try await recorder.send(recorded.environmentBytes)
+            var lineCounts: [Int] = []
+            for _ in 0..<4 {
+                try await recorder.waitForLines(lineCounts.count + 1)
+                try await Task.sleep(for: .milliseconds(100))  // time for an early second command to show
+                lineCounts.append(recorder.lineCount)
+                try await recorder.send(Array("200 result=1\n".utf8))
+            }
+            try await recorder.closed()
+            return lineCounts
+        }
+        #expect(received == [1, 2, 3, 4])
+    }
+
+    @Test func secondServerOnTheSamePortFailsToStart() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let router = AGIScriptRouter.standard(
+            directory: StaticDirectorySource(LabDirectory.snapshot), store: InMemoryAnnotationStore())
+        let first = try await AGIServer.bind(
+            configuration: ServerHarness.testConfiguration, router: router, group: group, logger: ServerHarness.quietLogger)
+        let port = try #require(first.localPort)
+        var configuration = ServerHarness.testConfiguration
+        configuration.port = port
+        await #expect(throws: (any Error).self) {
+            _ = try await AGIServer.bind(configuration: configuration, router: router, group: group, logger: ServerHarness.quietLogger)
+        }
+        let running = Task { try await first.run() }
+        let transcript = try await AGISessionPlayer.play(
+            port: port, environment: try RecordedAGISession(scenario: "S1", name: "agi-01-route").environmentBytes,
+            channel: SimulatedChannel())
+        running.cancel()
+        try await running.value
+        try await group.shutdownGracefully()
+        #expect(transcript.channel.variables["ROUTE_DIAL"] == "PJSIP/101")
     }
 
     @Test func thousandSimultaneousSessions() async throws {

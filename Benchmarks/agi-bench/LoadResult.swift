@@ -1,0 +1,27 @@
+/// What one load level measured.
+struct LoadResult: Sendable {
+    var failures = 0
+    var elapsed = Duration.zero
+    var latenciesNanoseconds: [Int64] = []
+    /// CPU time of the client's own thread over the run, when measured.
+    var clientCPU: Duration?
+
+    var sessions: Int { latenciesNanoseconds.count }
+
+    var sessionsPerSecond: Double { Double(sessions) / seconds(elapsed) }
+
+    func percentile(_ fraction: Double) -> Duration {
+        guard !latenciesNanoseconds.isEmpty else { return .zero }
+        let sorted = latenciesNanoseconds.sorted()
+        let index = min(sorted.count - 1, Int(Double(sorted.count) * fraction))
+        return .nanoseconds(sorted[index])
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    seconds(duration) * 1000
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+
+/// The daemon end to end, and on its worst days: the real binary beside the Asterisk stand-in, against PostgreSQL.
+@Suite("Daemon end to end and under faults (needs PostgreSQL)", .serialized)
+struct DaemonTests {
+    /// 15 calls per round of the 13 recorded scenarios.
+    static let callsPerRound = 15
+
+    @Test func servesTheRecordedCallsThenStopsCleanlyOnSIGTERM() async throws {
+        let harness = try DaemonHarness()
+        let notify = try NotifySocket(path: harness.workdir.appendingPathComponent("notify").path)
+        let serve = try harness.startServe(environment: ["NOTIFY_SOCKET": notify.path])
+        try await harness.eventually("READY=1 on NOTIFY_SOCKET") { notify.received().contains { $0.contains("READY=1") } }
+        let simulator = try harness.startSimulator(speed: 50)
+        #expect(try await harness.wait(for: simulator) == 0, "\(harness.logs())")
+        try await harness.eventually("every call finished in the journal") {
+            let counts = try harness.callCounts()
+            return counts.rows == Self.callsPerRound && counts.inProgress == 0
+        }
+        // The post-call menus of S1 and S12 were saved; S13's agent hung up mid-menu and nothing was saved.
+        let marks = try harness.database.query("""
+            SELECT c.caller_number || ':' || k.code || ':' || coalesce(c.value::text, '')
+              FROM calljournal.call_category_marks m JOIN calljournal.calls c ON c.id = m.call_id
+              JOIN calljournal.call_categories k ON k.id = m.category_id ORDER BY 1
+            """)
+        #expect(marks == ["79160000001:1:250.00", "79161234567:2:500.00"])
+        kill(serve.processIdentifier, SIGTERM)
+        #expect(try await harness.wait(for: serve, timeout: .seconds(30)) == 0, "\(harness.logs())")
+        #expect(notify.received().contains { $0.contains("STOPPING=1") })
+    }
+
+    @Test func everyCallArrivesExactlyOnceThroughAPostgreSQLOutage() async throws {
+        let harness = try DaemonHarness()
+        let serve = try harness.startServe()
+        let rounds = 40
+        let simulator = try harness.startSimulator(speed: 400, rounds: rounds)
+        try await harness.eventually("calls flowing") { try harness.callCounts().rows > 30 }
+
+        // The outage: PostgreSQL refuses the journal's database and cuts its sessions, for a few seconds of traffic.
+        let name = harness.database.name
+        _ = try ScratchDatabase.psql(["-d", "postgres", "-c", "ALTER DATABASE \(name) ALLOW_CONNECTIONS false"])
+        _ = try ScratchDatabase.psql(["-d", "postgres", "-c",
+                                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'"])
+        try await harness.eventually("calls going to the spool") { (harness.metric("calljournal_spool_bytes") ?? 0) > 0 }
+        try await Task.sleep(for: .seconds(3))
+        _ = try ScratchDatabase.psql(["-d", "postgres", "-c", "ALTER DATABASE \(name) ALLOW_CONNECTIONS true"])
+
+        #expect(try await harness.wait(for: simulator) == 0, "\(harness.logs())")
+        try await harness.eventually("the spool drained and every call in the journal", timeout: .seconds(90)) {
+            let counts = try harness.callCounts()
+            return counts.rows == rounds * Self.callsPerRound && counts.inProgress == 0
+                && harness.metric("calljournal_spool_bytes") == 0
+        }
+        let counts = try harness.callCounts()
+        #expect(counts.distinct == counts.rows, "no call twice")
+        #expect(harness.logs().contains("keeping calls in the spool"))
+        kill(serve.processIdentifier, SIGTERM)
+        #expect(try await harness.wait(for: serve) == 0)
+    }
+
+    @Test func killNineMidReplayThenRestartLeavesNoDuplicateAndNoCallOpen() async throws {
+        let harness = try DaemonHarness()
+        let first = try harness.startServe()
+        let rounds = 30
+        let simulator = try harness.startSimulator(speed: 200, rounds: rounds)
+        try await harness.eventually("calls flowing") { try harness.callCounts().rows > 40 }
+        kill(first.processIdentifier, SIGKILL)
+        _ = try await harness.wait(for: first)
+        let second = try harness.startServe()
+        // FastAGI sessions that fell into the gap fail on the simulator's side, so its exit status is not checked.
+        _ = try await harness.wait(for: simulator)
+        try await harness.eventually("no call left in progress") { try harness.callCounts().inProgress == 0 }
+        let counts = try harness.callCounts()
+        #expect(counts.distinct == counts.rows, "no call twice")
+        // Calls that began and ended while no daemon was connected are invisible to AMI; everything else is there.
+        #expect(counts.rows >= rounds * Self.callsPerRound - 2 * Self.callsPerRound)
+        kill(second.processIdentifier, SIGTERM)
+        #expect(try await harness.wait(for: second) == 0)
+    }
+
+    @Test func aDroppedAMIConnectionIsReconciledAndNoCallStaysOpen() async throws {
+        let harness = try DaemonHarness()
+        let serve = try harness.startServe()
+        // Drop in the middle of S1's conversation (its events run to about 150).
+        let simulator = try harness.startSimulator(speed: 20, extra: ["--drop-after-events", "100"])
+        #expect(try await harness.wait(for: simulator) == 0, "\(harness.logs())")
+        try await harness.eventually("no call left in progress") { try harness.callCounts().inProgress == 0 }
+        #expect(harness.logs().contains("AMI connected; reconciling"))
+        let reconnects = harness.metric("calljournal_ami_reconnects_total") ?? 0
+        #expect(reconnects >= 1)
+        // S1's end fell into the gap: it is closed with the explicit mark rather than left open.
+        let s1 = try harness.database.query(
+            "SELECT status || ':' || ended_while_disconnected FROM calljournal.calls WHERE caller_number = '79161234567'")
+        #expect(s1 == ["answered:true"] || s1 == ["answered:false"])
+        #expect(try harness.callCounts().rows >= Self.callsPerRound - 1)
+        kill(serve.processIdentifier, SIGTERM)
+        #expect(try await harness.wait(for: serve) == 0)
+    }
+
+    @Test func malformedAMIFramesAndFastAGIGarbageDoNotDisturbAnyoneElse() async throws {
+        let harness = try DaemonHarness()
+        let serve = try harness.startServe()
+        try await harness.eventually("FastAGI listening") { harness.metric("calljournal_writer_batches_total") != nil }
+        let simulator = try harness.startSimulator(speed: 50, extra: ["--garbage-every", "50"])
+        // Meanwhile a broken FastAGI client: binary garbage, then a megabyte with no line end.
+        let garbage = try CommandRunner.execute(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import socket
+            for payload in [bytes(range(256)) * 4 + b"\\n\\n", b"agi_network: yes\\n" + b"x" * 1048576]:
+                s = socket.create_connection(("127.0.0.1", \(harness.agiPort)))
+                try:
+                    s.sendall(payload)
+                except OSError:
+                    pass
+                s.settimeout(5)
+                try:
+                    s.recv(65536)
+                except OSError:
+                    pass
+                s.close()
+            """])
+        #expect(garbage.status == 0, "\(garbage.standardError)")
+        #expect(try await harness.wait(for: simulator) == 0, "\(harness.logs())")
+        try await harness.eventually("every call finished in the journal") {
+            let counts = try harness.callCounts()
+            return counts.rows == Self.callsPerRound && counts.inProgress == 0
+        }
+        try await harness.eventually("the malformed frames counted", timeout: .seconds(15)) {
+            (harness.metric("calljournal_ami_frames_rejected_total") ?? 0) > 0
+        }
+        let marks = try harness.database.query("SELECT count(*) FROM calljournal.call_category_marks")
+        #expect(marks == ["2"])
+        kill(serve.processIdentifier, SIGTERM)
+        #expect(try await harness.wait(for: serve) == 0)
+    }
+
+    @Test func aFullSpoolIsLoudLosesNothingAndRecovers() async throws {
+        let harness = try DaemonHarness(spoolMaxBytes: 1 << 20)
+        let serve = try harness.startServe()
+        try await harness.eventually("the daemon up") { harness.metric("calljournal_writer_batches_total") != nil }
+        let name = harness.database.name
+        _ = try ScratchDatabase.psql(["-d", "postgres", "-c", "ALTER DATABASE \(name) ALLOW_CONNECTIONS false"])
+        _ = try ScratchDatabase.psql(["-d", "postgres", "-c",
+                                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'"])
+        let rounds = 60
+        let simulator = try harness.startSimulator(speed: 400, rounds: rounds)
+        try await harness.eventually("the spool full", timeout: .seconds(90)) {
+            harness.metric("calljournal_spool_full") == 1
+        }
+        _ = try ScratchDatabase.psql(["-d", "postgres", "-c", "ALTER DATABASE \(name) ALLOW_CONNECTIONS true"])
+        #expect(try await harness.wait(for: simulator) == 0, "\(harness.logs())")
+        try await harness.eventually("every call in the journal", timeout: .seconds(90)) {
+            let counts = try harness.callCounts()
+            return counts.rows == rounds * Self.callsPerRound && counts.inProgress == 0
+        }
+        #expect(harness.logs().contains("the spool is full"))
+        #expect(try harness.callCounts().distinct == rounds * Self.callsPerRound)
+        kill(serve.processIdentifier, SIGTERM)
+        #expect(try await harness.wait(for: serve) == 0)
+    }
+}
