@@ -14,7 +14,7 @@ struct Calljournal: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            Serve.self, Migrate.self, CheckConfig.self, Replay.self, Simulate.self,
+            Serve.self, Migrate.self, CheckConfig.self, Replay.self, Simulate.self, Report.self, Export.self,
             EmployeeCommand.self, DepartmentCommand.self, EndpointCommand.self, CategoryCommand.self,
             ContactCommand.self, TrackingNumberCommand.self, AnnotateCommand.self,
         ]

@@ -173,7 +173,6 @@ CREATE TABLE calljournal.calls (
     CHECK (answered_at IS NULL OR answered_at >= started_at),
     CHECK (ended_at IS NULL OR ended_at >= started_at)
 );
-CREATE INDEX calls_started_idx ON calljournal.calls (started_at);
 CREATE INDEX calls_client_number_idx ON calljournal.calls (client_number, started_at);
 CREATE INDEX calls_answered_employee_idx ON calljournal.calls (answered_employee_id, started_at);
 CREATE INDEX calls_in_progress_idx ON calljournal.calls (pbx) WHERE status = 'in_progress';

@@ -12,14 +12,24 @@ struct AdminOptions: ParsableArguments {
     /// Connects, runs `body` with the directory, prints the rows it returns and a note; directory errors become a
     /// one-line message and exit code 1 (65 for bad data, 69 when PostgreSQL is unreachable).
     func run(_ note: String? = nil, _ body: (DirectoryAdmin) throws -> PostgresRows?) async throws {
-        let loaded = try await configuration.load()
+        try await configuration.withJournal { connection in
+            let rows = try body(DirectoryAdmin(connection: connection))
+            if let rows { printRows(rows, as: format.rowFormat) }
+            if let note, format == .table { print(note) }
+        }
+    }
+}
+
+extension ConfigurationOptions {
+    /// Connects to the journal, checks the schema is current, and runs `body`. Errors become one line on standard
+    /// error and an exit code: 1 not found or duplicate, 65 invalid data, 69 PostgreSQL unreachable, 78 schema.
+    func withJournal(_ body: (PostgresConnection) throws -> Void) async throws {
+        let loaded = try await load()
         do {
             let connection = try PostgresConnection.connect(loaded.postgresSettings)
-            try Migrator(logger: CommandLogging.logger(label: "calljournal.admin", level: loaded.logLevel))
+            try Migrator(logger: CommandLogging.logger(label: "calljournal", level: loaded.logLevel))
                 .requireCurrent(on: connection)
-            let rows = try body(DirectoryAdmin(connection: connection))
-            if let rows { print(rows, as: format.rowFormat) }
-            if let note, format == .table { print(note) }
+            try body(connection)
         } catch let error as DirectoryError {
             if case .invalid = error { throw CommandFailure.exit(error.description, code: 65) }
             throw CommandFailure.exit(error.description, code: 1)
@@ -38,7 +48,7 @@ enum AdminFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Prints query rows in `format`.
-func print(_ rows: PostgresRows, as format: RowFormat) {
+func printRows(_ rows: PostgresRows, as format: RowFormat) {
     var writer = RowWriter(format: format, columns: rows.columns, kinds: rows.columnTypes.map(ColumnKind.init(postgresType:)))
     writer.begin()
     for row in rows.cells { writer.write(row) }
