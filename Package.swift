@@ -96,10 +96,14 @@ let package = Package(
         // Benchmarks: release builds that print their figures (docs/performance.md).
         .executableTarget(
             name: "tracker-bench",
-            dependencies: ["CallTracking", "Persistence", "TestFixtures", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/tracker-bench",
+            dependencies: ["AMIClient", "CallTracking", "Persistence", "TestFixtures", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/tracker-bench",
             swiftSettings: strictness
         ),
 
+        .executableTarget(
+            name: "ami-bench", dependencies: ["AMIClient", "AMIModel"], path: "Benchmarks/ami-bench",
+            swiftSettings: strictness
+        ),
         .target(name: "CEpoll", path: "Benchmarks/CEpoll"),
         .executableTarget(
             name: "agi-bench",
@@ -139,7 +143,7 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "CallTracking", "AMIClient", "TestFixtures"], swiftSettings: strictness),
-        .testTarget(name: "CalljournalTests", dependencies: ["calljournal", "TestFixtures"], swiftSettings: strictness),
+        .testTarget(name: "CalljournalTests", dependencies: ["calljournal", "PBXSimulator", "TestFixtures"], swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]
 )

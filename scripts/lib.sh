@@ -25,4 +25,4 @@ ensure_swift() {
 
 progress() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-BASE_PACKAGES=(libpq-dev postgresql postgresql-contrib postgresql-common pkg-config)
+BASE_PACKAGES=(libpq-dev postgresql postgresql-contrib postgresql-common pkg-config time curl python3)

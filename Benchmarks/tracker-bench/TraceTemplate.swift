@@ -1,3 +1,4 @@
+import AMIClient
 import Foundation
 
 /// One recorded event, kept as text fields so copies of it can be given fresh ids and times.
@@ -12,24 +13,11 @@ struct TemplateEvent {
 
 /// The recorded traces as templates for generated load.
 enum TraceTemplate {
-    /// Reads one `ami.raw` (empty-line framed `Key: value` messages) and keeps the events that carry a `Timestamp`,
+    /// Reads one `ami.raw` and keeps the events that carry a `Timestamp`,
     /// with times made relative to the trace's first `Newchannel`.
     static func events(fromTrace bytes: [UInt8]) -> [TemplateEvent] {
-        var messages: [[(key: String, value: String)]] = []
-        var current: [(key: String, value: String)] = []
-        for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
-            guard !line.isEmpty else {
-                if !current.isEmpty { messages.append(current) }
-                current = []
-                continue
-            }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            var value = line[(colon + 1)...]
-            if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
-            current.append((String(decoding: line[..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self)))
-        }
-        if !current.isEmpty { messages.append(current) }
+        // The product's decoder, as the daemon reads a live stream.
+        let messages = AMIRecording(bytes: bytes).events.map(\.fields)
 
         let timed = messages.compactMap { fields -> (fields: [(key: String, value: String)], time: Double, index: Int)? in
             guard let index = fields.firstIndex(where: { $0.key == "Timestamp" }),

@@ -13,16 +13,15 @@
 ///          └─key──┘└──value───┘└─key───┘└─value…
 /// ```
 public struct AMIMessage: Sendable, Hashable {
-    /// Where one field's key and value sit in `storage`.
-    @usableFromInline
-    struct Span: Sendable, Hashable {
-        @usableFromInline var keyStart: UInt32
-        @usableFromInline var keyLength: UInt32
-        @usableFromInline var valueStart: UInt32
-        @usableFromInline var valueLength: UInt32
+    /// Where one field's key and value sit in the message's bytes.
+    public struct Span: Sendable, Hashable {
+        public var keyStart: UInt32
+        public var keyLength: UInt32
+        public var valueStart: UInt32
+        public var valueLength: UInt32
 
         @inlinable
-        init(keyStart: UInt32, keyLength: UInt32, valueStart: UInt32, valueLength: UInt32) {
+        public init(keyStart: UInt32, keyLength: UInt32, valueStart: UInt32, valueLength: UInt32) {
             self.keyStart = keyStart
             self.keyLength = keyLength
             self.valueStart = valueStart
@@ -47,6 +46,16 @@ public struct AMIMessage: Sendable, Hashable {
         for field in fields { append(key: field.key, value: field.value) }
     }
 
+    /// A message over bytes already laid out as keys and values, with one span per field, as
+    /// the decoder builds it (two allocations per message). Every span must lie inside `storage`;
+    /// that is checked in debug builds only.
+    @inlinable
+    public init(storage: [UInt8], spans: [Span]) {
+        assert(spans.allSatisfy { Int($0.keyStart + $0.keyLength) <= storage.count && Int($0.valueStart + $0.valueLength) <= storage.count })
+        self.storage = storage
+        self.spans = spans
+    }
+
     /// Reserves room for `bytes` bytes of keys and values and `fields` fields.
     public mutating func reserveCapacity(bytes: Int, fields: Int) {
         storage.reserveCapacity(bytes)
@@ -69,9 +78,10 @@ public struct AMIMessage: Sendable, Hashable {
     @inlinable
     public mutating func append(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
         let keyStart = storage.count
-        storage.append(contentsOf: key)
+        // Typed buffers are appended with one memcpy; a raw buffer would be copied byte by byte.
+        storage.append(contentsOf: key.assumingMemoryBound(to: UInt8.self))
         let valueStart = storage.count
-        storage.append(contentsOf: value)
+        storage.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
         spans.append(Span(
             keyStart: UInt32(truncatingIfNeeded: keyStart), keyLength: UInt32(truncatingIfNeeded: key.count),
             valueStart: UInt32(truncatingIfNeeded: valueStart), valueLength: UInt32(truncatingIfNeeded: value.count)

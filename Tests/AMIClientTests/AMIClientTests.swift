@@ -41,7 +41,7 @@ import Testing
         let replay = try recordedEvents("S1")
         let server = try await AMITestServer.start(.init(replay: replay))
         let expected = messages(decode(replay)).compactMap(\.eventName)
-        let client = AMIClient(configuration: server.clientConfiguration(), logger: Logger(label: "test"))
+        let client = AMIClient(configuration: server.clientConfiguration(), logger: quietLogger)
         try await withRunningClient(client) { client, elements in
             guard case .connected(let version) = await elements.next() else {
                 Issue.record("the stream did not open with the connected marker")
@@ -69,7 +69,7 @@ import Testing
 
     @Test func plainLoginSendsTheSecret() async throws {
         let server = try await AMITestServer.start(.init())
-        let client = AMIClient(configuration: server.clientConfiguration(md5: false), logger: Logger(label: "test"))
+        let client = AMIClient(configuration: server.clientConfiguration(md5: false), logger: quietLogger)
         try await withRunningClient(client) { _, elements in
             guard case .connected = await elements.next() else {
                 Issue.record("plain login did not connect")
@@ -108,7 +108,7 @@ import Testing
     @Test func anUnansweredActionTimesOutAndTheConnectionStays() async throws {
         let server = try await AMITestServer.start(.init(unanswered: ["originate"]))
         let client = AMIClient(
-            configuration: server.clientConfiguration(actionTimeout: .milliseconds(300)), logger: Logger(label: "test")
+            configuration: server.clientConfiguration(actionTimeout: .milliseconds(300)), logger: quietLogger
         )
         try await withRunningClient(client) { client, elements in
             _ = await elements.next()
@@ -128,7 +128,7 @@ import Testing
 
     @Test func concurrentActionsAndListsAreMatchedByActionID() async throws {
         let server = try await AMITestServer.start(.init(channelCount: 4))
-        let client = AMIClient(configuration: server.clientConfiguration(), logger: Logger(label: "test"))
+        let client = AMIClient(configuration: server.clientConfiguration(), logger: quietLogger)
         try await withRunningClient(client) { client, elements in
             _ = await elements.next()
             let responses = try await withThrowingTaskGroup(of: AMIMessage.self) { group in
@@ -153,7 +153,7 @@ import Testing
 
     @Test func actionsWithoutAConnectionFailAtOnce() async throws {
         let client = AMIClient(
-            configuration: AMIClientConfiguration(pbx: "none", username: "lab", secret: "x"), logger: Logger(label: "test")
+            configuration: AMIClientConfiguration(pbx: "none", username: "lab", secret: "x"), logger: quietLogger
         )
         await #expect(throws: AMIError.notConnected) { try await client.send(.ping()) }
     }
@@ -164,7 +164,7 @@ import Testing
         let starts = (0 ..< replay.count - 7).filter { replay[$0 ..< $0 + 7].elementsEqual(Array("Event: ".utf8)) }
         let cut = starts[10] + 12
         let server = try await AMITestServer.start(.init(replay: replay, replayCut: cut))
-        let client = AMIClient(configuration: server.clientConfiguration(), logger: Logger(label: "test"))
+        let client = AMIClient(configuration: server.clientConfiguration(), logger: quietLogger)
         try await withRunningClient(client) { client, elements in
             let session = await read(&elements) { if case .disconnected = $0 { true } else { false } }
             guard case .connected = session.first, case .disconnected(let reason) = session.last else {
@@ -182,7 +182,7 @@ import Testing
         let replay = try recordedEvents("S5")
         let perSession = messages(decode(replay)).count
         let server = try await AMITestServer.start(.init(replay: replay, closeAfterReplay: true))
-        let client = AMIClient(configuration: server.clientConfiguration(), logger: Logger(label: "test"))
+        let client = AMIClient(configuration: server.clientConfiguration(), logger: quietLogger)
         try await withRunningClient(client) { client, elements in
             var connected = 0
             let seen = await read(&elements) {
@@ -202,7 +202,7 @@ import Testing
         let server = try await AMITestServer.start(.init(unanswered: ["ping"]))
         let client = AMIClient(
             configuration: server.clientConfiguration(actionTimeout: .milliseconds(300), pingInterval: .milliseconds(200)),
-            logger: Logger(label: "test")
+            logger: quietLogger
         )
         try await withRunningClient(client) { _, elements in
             let started = ContinuousClock.now

@@ -87,3 +87,6 @@ struct CapturingLogHandler: LogHandler {
         return (Logger(label: "test") { _ in CapturingLogHandler(store: store) }, store)
     }
 }
+
+/// A logger that prints nothing, for tests that do not look at the logs.
+let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

@@ -1,4 +1,5 @@
 import Foundation
+import PBXSimulator
 import Testing
 
 /// The daemon end to end, and on its worst days: the real binary beside the Asterisk stand-in, against PostgreSQL.
@@ -155,6 +156,70 @@ struct DaemonTests {
         }
         #expect(harness.logs().contains("the spool is full"))
         #expect(try harness.callCounts().distinct == rounds * Self.callsPerRound)
+        kill(serve.processIdentifier, SIGTERM)
+        #expect(try await harness.wait(for: serve) == 0)
+    }
+}
+
+/// The FastAGI scripts against the daemon's real directory in PostgreSQL.
+@Suite("FastAGI scripts against PostgreSQL (needs PostgreSQL)", .serialized)
+struct FastAGIDirectoryTests {
+    /// An environment as Asterisk sends it, for `script` on `channel`.
+    static func environment(script: String, channel: String, callerID: String = "79161234567") -> [UInt8] {
+        Array("""
+            agi_network: yes
+            agi_network_script: \(script)
+            agi_request: agi://127.0.0.1/\(script)
+            agi_channel: \(channel)
+            agi_language: en
+            agi_type: PJSIP
+            agi_uniqueid: 1795358807.0
+            agi_version: 22.10.1
+            agi_callerid: \(callerID)
+            agi_calleridname: unknown
+            agi_dnid: 5551000
+            agi_context: from-trunk
+            agi_extension: 5551000
+            agi_priority: 7
+            agi_enhanced: 0.0
+            agi_accountcode: 
+            agi_threadid: 1
+
+
+            """.utf8)
+    }
+
+    @Test func routeStatusAndAContactsOwnerComeFromTheDatabase() async throws {
+        let harness = try DaemonHarness()
+        let runner = CommandRunner()
+        #expect(try runner.run(["endpoint", "add", "102", "phone", "79001110202", "--database-url", harness.database.url]).status == 0)
+        #expect(try runner.run(["contact", "add", "Ivan", "--phone", "79161234567", "--responsible", "102",
+                                "--database-url", harness.database.url]).status == 0)
+        let serve = try harness.startServe()
+        try await harness.eventually("the daemon up") { harness.metric("calljournal_writer_batches_total") != nil }
+
+        // A known client calling the DID goes to their responsible employee, on every endpoint at once.
+        let route = try await AGISessionPlayer.play(
+            port: harness.agiPort, environment: Self.environment(script: "route?did=5551000", channel: "PJSIP/trunk-00000000"),
+            channel: SimulatedChannel())
+        #expect(route.commands.contains(#"SET VARIABLE ROUTE_STATUS "OK""#))
+        #expect(route.commands.contains(#"SET VARIABLE ROUTE_DIAL "PJSIP/102&PJSIP/79001110202@trunk""#))
+        #expect(route.commands.contains(#"SET VARIABLE ROUTE_EMPLOYEE_NAME "Boris""#))
+
+        // 101 presses the status key: offline in the database, and routing to 101 says OFFLINE at once.
+        let status = try await AGISessionPlayer.play(
+            port: harness.agiPort, environment: Self.environment(script: "status?set=offline", channel: "PJSIP/101-00000007",
+                                                                 callerID: "101"),
+            channel: SimulatedChannel())
+        #expect(status.channel.played.contains { $0.contains("you-are-offline") }, "\(status.commands)")
+        #expect(try harness.database.query("SELECT is_online FROM calljournal.employees WHERE extension = '101'") == ["f"])
+        try await harness.eventually("the directory refreshed by NOTIFY", timeout: .seconds(10)) {
+            let again = try await AGISessionPlayer.play(
+                port: harness.agiPort, environment: Self.environment(script: "route?ext=101", channel: "PJSIP/102-00000008",
+                                                                     callerID: "102"),
+                channel: SimulatedChannel())
+            return again.commands.contains(#"SET VARIABLE ROUTE_STATUS "OFFLINE""#)
+        }
         kill(serve.processIdentifier, SIGTERM)
         #expect(try await harness.wait(for: serve) == 0)
     }

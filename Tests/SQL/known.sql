@@ -122,3 +122,18 @@ VALUES (1, 'pbx-known', '79000000004', 4, 4, '2025-06-01 12:00:30', '2025-06-01 
         '2025-05-31 14:00:00', 'done', NULL, '2025-06-01 08:00:00');
 
 ANALYZE calljournal.calls, calljournal.call_legs, calljournal.callback_tasks;
+
+-- The rows above carry explicit ids; move every identity sequence past them so later inserts get fresh ids.
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN
+        SELECT c.table_name, c.column_name FROM information_schema.columns c
+         WHERE c.table_schema = 'calljournal' AND c.is_identity = 'YES'
+    LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce((SELECT max(%I) FROM calljournal.%I), 0) + 1, false)',
+                       'calljournal.' || t.table_name, t.column_name, t.column_name, t.table_name);
+    END LOOP;
+END
+$$;

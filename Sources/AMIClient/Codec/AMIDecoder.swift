@@ -21,8 +21,8 @@ import Darwin
 /// Event: FullyBooted\r\n ...  \r\n          -> .message(Event, Privilege, ...)
 /// ```
 ///
-/// - Lines end in `\r\n` or a bare `\n` (Asterisk has shipped events ending in `\r\n\n`, see
-///   RELIABILITY.md); a blank line ends a message; extra blank lines between messages are skipped.
+/// - Lines end in `\r\n` or a bare `\n` (some Asterisk versions ended events in `\r\n\n`); a
+///   blank line ends a message; extra blank lines between messages are skipped.
 /// - A field is split at the first colon, so values may contain `: ` (CEL `Extra` is JSON);
 ///   the one space after the colon is dropped, the rest of the value is kept as sent. Keys keep their
 ///   spelling and may repeat.
@@ -34,6 +34,8 @@ import Darwin
 ///   ``AMIDecoderLimits/maxLineLength``) plus the message being assembled.
 /// - The search for a line end resumes where the previous one stopped, so a long line arriving
 ///   a byte at a time costs linear, not quadratic, time.
+/// - A message whose blank line is already buffered takes a faster two-pass path
+///   (`AMIDecoder+WholeMessage.swift`) with exactly the same results.
 ///
 /// The decoder does no I/O and keeps no clock: the same bytes give the same outputs however
 /// they were split.
@@ -55,9 +57,9 @@ public struct AMIDecoder: Sendable {
 
     private var buffer: [UInt8] = []
     /// Start of the bytes not yet consumed.
-    private var readIndex = 0
+    var readIndex = 0
     /// Where the search for the next line end resumes (never before `readIndex`).
-    private var scanIndex = 0
+    var scanIndex = 0
     private var mode = Mode.fields
     private var message = AMIMessage()
     /// Wire bytes (line ends included) of the message being assembled.
@@ -65,6 +67,8 @@ public struct AMIDecoder: Sendable {
     private var commandLines: [String] = []
     /// Size of the last message, used to reserve storage for the next one in one allocation.
     private var capacityHint = (bytes: 512, fields: 16)
+    /// Scratch space of the whole-message fast path, kept to avoid an allocation per message.
+    private var fieldLocations: [FieldLocation] = []
 
     /// A decoder that enforces `limits`.
     public init(limits: AMIDecoderLimits = .default) {
@@ -121,6 +125,16 @@ public struct AMIDecoder: Sendable {
 
     private mutating func nextOutput(in raw: UnsafeRawBufferPointer) -> AMIDecoderOutput? {
         while true {
+            // The fast path only starts where nothing has been scanned yet: a first line that
+            // is still arriving stays with the line-by-line path, which remembers how far it
+            // looked, so a long line fed a byte at a time is not rescanned on every call.
+            if case .fields = mode, message.isEmpty, scanIndex == readIndex {
+                var locations: [FieldLocation] = []
+                swap(&locations, &fieldLocations)
+                let whole = decodeWholeMessage(in: raw, locations: &locations)
+                swap(&locations, &fieldLocations)
+                if let whole { return .message(whole) }
+            }
             guard let newline = findNewline(in: raw) else { return dropOversizedPartialLine(in: raw) }
             let wireLength = newline + 1 - readIndex
             var end = newline
@@ -184,16 +198,19 @@ public struct AMIDecoder: Sendable {
         if line.isEmpty {
             return message.isEmpty ? nil : .message(takeMessage())
         }
-        guard let colon = Self.firstColon(in: line) else {
+        let colon: Int
+        switch Self.keyEnd(in: line) {
+        case .colon(let index):
+            colon = index
+        case .noColon:
             if message.isEmpty, Self.hasPrefix(line, Self.bannerPrefix) {
                 return .banner(String(decoding: line, as: UTF8.self))
             }
             return reject(.malformedLine(excerpt: AMIDecodingError.excerpt(of: line)))
-        }
-        let key = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        guard Self.isValidKey(key) else {
+        case .invalidKey:
             return reject(.malformedLine(excerpt: AMIDecodingError.excerpt(of: line)))
         }
+        let key = UnsafeRawBufferPointer(rebasing: line[..<colon])
         // Only the one space Asterisk writes after the colon is dropped: values may start with
         // spaces of their own (VarSet of the RTCP statistics variables, `Value:    minrxmes=…`).
         var valueStart = colon + 1
@@ -202,7 +219,8 @@ public struct AMIDecoder: Sendable {
         if let error = admit(wireLength: wireLength) { return reject(error) }
         if message.isEmpty { message.reserveCapacity(bytes: capacityHint.bytes, fields: capacityHint.fields) }
         message.append(key: key, value: value)
-        if Self.equalsIgnoringCase(key, Self.responseKey), Self.equalsIgnoringCase(value, Self.followsValue) {
+        if key.count == 8, value.count == 7, Self.equalsIgnoringCase(key, Self.responseKey),
+           Self.equalsIgnoringCase(value, Self.followsValue) {
             mode = .commandOutput
         }
         return nil

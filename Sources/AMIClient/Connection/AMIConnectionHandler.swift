@@ -22,8 +22,9 @@ protocol AMIConnectionObserver: Sendable {
 /// what ``AMIFrameDecoder`` decodes and a periodic timer, and keeps the ``AMIPendingActions``.
 ///
 /// Everything here runs on the channel's event loop, so it needs no locks. It never waits on
-/// the consumer: events go to the observer, which buffers them (a slow AMI reader is cut off
-/// by Asterisk's `writetimeout`, see RELIABILITY.md).
+/// the consumer: events go to the observer, which buffers them. Asterisk writes each event
+/// with the manager user's `writetimeout` (100 ms by default) and closes the session of a
+/// reader that falls behind, so the socket must always be read at once.
 final class AMIConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = AMIDecoderOutput
     typealias OutboundIn = AMIOutboundRequest

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Persistence
 import ServiceLifecycle
 
 /// `calljournal serve`: the daemon.
@@ -22,6 +23,11 @@ struct Serve: AsyncParsableCommand {
             "version": "\(Calljournal.version)", "configuration": "\(configuration.sources.joined(separator: ", "))",
         ])
         let daemon = Daemon(configuration: configuration, logger: logger)
-        try await daemon.run()
+        do {
+            try await daemon.run()
+        } catch let error as MigrationError {
+            // The same exit code as the other commands for a schema they cannot use (EX_CONFIG).
+            throw CommandFailure.exit(error.description, code: 78)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import AMIClient
 import AMIModel
 import CallTracking
 import Foundation
@@ -25,7 +26,7 @@ struct Replay {
 
     /// The recorded AMI messages of a scenario (`"S1"` … `"S13"`).
     static func events(_ scenario: String) throws -> [AMIMessage] {
-        TraceReader.messages(try Fixtures.data(scenario, "ami.raw"))
+        AMIRecording(bytes: try Fixtures.data(scenario, "ami.raw")).events
     }
 
     /// The finished calls of a scenario replayed alone, in the order they finished.

@@ -116,9 +116,9 @@ final class DaemonHarness {
     }
 
     /// Polls `condition` every 100 ms until it holds (at most `timeout`).
-    func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws {
+    func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
-        while try !condition() {
+        while try await !condition() {
             guard ContinuousClock.now < deadline else {
                 let open = (try? database.query("""
                     SELECT concat_ws(' ', linkedid, status, caller_number, last_event_at, created_at) FROM calljournal.calls

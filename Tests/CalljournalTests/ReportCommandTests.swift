@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// `report` and `export` against the hand-computed journal of Tests/SQL/known.sql (its comments show the sums).
+@Suite("Report and export commands (needs PostgreSQL)")
+struct ReportCommandTests {
+    let database: ScratchDatabase
+    let runner = CommandRunner()
+
+    init() throws {
+        database = try ScratchDatabase.create()
+        let migrated = try runner.run(["migrate", "--database-url", database.url])
+        #expect(migrated.status == 0, "\(migrated.standardError)")
+        let known = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../SQL/known.sql").standardized.path
+        let loaded = try ScratchDatabase.psql(["-d", database.name, "-q", "-1", "-f", known])
+        #expect(loaded.status == 0, "\(loaded.standardError)")
+    }
+
+    func calljournal(_ arguments: String...) throws -> CommandRunner.Result {
+        let result = try runner.run(arguments + ["--database-url", database.url])
+        #expect(result.status == 0, "\(arguments): \(result.standardError)")
+        return result
+    }
+
+    @Test func summaryOfADayMatchesTheHandComputedFigures() throws {
+        let csv = try calljournal("report", "summary", "--from", "2025-06-01", "--to", "2025-06-02", "--format", "csv")
+        #expect(csv.standardOutput == """
+            total_calls,answered_calls,target_calls,new_caller_calls,total_talk_seconds,avg_talk_seconds,avg_wait_seconds\r
+            11,8,5,6,578.000,72.3,10.4\r
+
+            """)
+        let inbound = try calljournal("report", "summary", "--from", "2025-06-01", "--to", "2025-06-02",
+                                      "--direction", "inbound", "--format", "csv")
+        #expect(inbound.standardOutput.hasSuffix("7,5,3,5,490.000,98.0,13.6\r\n"))
+        let employee = try calljournal("report", "summary", "--from", "2025-06-01", "--to", "2025-06-02",
+                                       "--employee", "101", "--format", "csv")
+        #expect(employee.standardOutput.hasSuffix("3,3,2,3,151.000,50.3,11.3\r\n"))
+    }
+
+    @Test func aDaySeriesIsCutInTheRequestedTimeZone() throws {
+        // Dates without a zone are read in --time-zone: 2025-06-01 Moscow is 2025-05-31 21:00 UTC.
+        let series = try calljournal("report", "summary", "--from", "2025-06-01", "--to", "2025-06-03", "--by", "day",
+                                     "--time-zone", "Europe/Moscow", "--format", "csv")
+        let rows = series.standardOutput.split(separator: "\r\n").dropFirst()
+        #expect(rows == ["2025-06-01 00:00:00+03,9,6,4,4,268.000,44.7,8.5", "2025-06-02 00:00:00+03,3,3,2,2,360.000,120.0,14.7"])
+    }
+
+    @Test func employeesAndCallbacksAsJSON() throws {
+        let employees = try calljournal("report", "employees", "--from", "2025-06-01", "--to", "2025-06-02", "--format", "json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(employees.standardOutput.utf8)) as? [[String: Any]])
+        #expect(rows.count >= 4)
+        #expect(rows.contains { $0["full_name"] as? String == "Глеб Орлов" && $0["incoming_answered"] as? Int == 0 })
+        let callbacks = try calljournal("report", "callbacks", "--from", "2025-06-01", "--to", "2025-06-02", "--format", "json")
+        #expect(try JSONSerialization.jsonObject(with: Data(callbacks.standardOutput.utf8)) is [[String: Any]])
+    }
+
+    @Test func anUnknownEmployeeOrBucketIsAClearError() throws {
+        let unknown = try runner.run(["report", "summary", "--from", "2025-06-01", "--to", "2025-06-02",
+                                      "--employee", "999", "--database-url", database.url])
+        #expect(unknown.status == 1)
+        #expect(unknown.standardError.contains("no employee has extension 999"))
+        let bucket = try runner.run(["report", "summary", "--from", "2025-06-01", "--to", "2025-06-02", "--by", "month",
+                                     "--database-url", database.url])
+        #expect(bucket.status == 65)
+        #expect(bucket.standardError.contains("unknown bucket"))
+    }
+
+    @Test func csvExportFollowsRFC4180WithCommasQuotesNewlinesAndCyrillic() throws {
+        let id = try #require(try database.query("SELECT min(id) FROM calljournal.calls").first)
+        let comment = "Клиент сказал: \"перезвоните\", завтра\nвторая строка"
+        #expect(try runner.run(["annotate", id, "--comment", comment, "--database-url", database.url]).status == 0)
+        let export = try calljournal("export", "calls", "--from", "2025-05-01", "--to", "2025-07-01",
+                                     "--fields", "id,employee,comment", "--format", "csv")
+        // Parse with Python's csv module, an independent RFC 4180 reader.
+        let parsed = try CommandRunner.execute(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import csv, io, json, sys
+            rows = list(csv.reader(io.StringIO(sys.argv[1], newline='')))
+            print(json.dumps(rows, ensure_ascii=False))
+            """, export.standardOutput])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(parsed.standardOutput.utf8)) as? [[String]])
+        #expect(rows.first == ["id", "employee", "comment"])
+        #expect(rows.contains { $0 == [id, $0[1], comment] })
+        #expect(rows.contains { $0[1] == "Анна Петрова" })
+        #expect(export.standardOutput.contains("\r\n"))
+    }
+
+    @Test func exportRejectsUnknownFieldsAndTheTableFormat() throws {
+        let field = try runner.run(["export", "calls", "--from", "2025-06-01", "--to", "2025-06-02",
+                                    "--fields", "id,password", "--database-url", database.url])
+        #expect(field.status == 64)
+        #expect(field.standardError.contains("unknown field password"))
+        let table = try runner.run(["export", "calls", "--from", "2025-06-01", "--to", "2025-06-02", "--format", "table",
+                                    "--database-url", database.url])
+        #expect(table.status == 64)
+    }
+
+    @Test func exportingAMillionCallsRunsInConstantMemory() throws {
+        // 1,000,000 generated calls in June 2024, far from the known ones.
+        let generated = try ScratchDatabase.psql(["-d", database.name, "-q", "-c", """
+            INSERT INTO calljournal.calls (pbx, linkedid, direction, status, caller_number, client_number, started_at,
+                                           answered_at, ended_at, wait_seconds, talk_seconds, last_event_at, comment)
+            SELECT 'gen', 'gen.' || g, 'inbound', 'answered', '7916' || lpad(g::text, 7, '0'), '7916' || lpad(g::text, 7, '0'),
+                   t, t + interval '3 s', t + interval '60 s', 3, 57, t + interval '60 s', 'row ' || g || ', "quoted"'
+              FROM generate_series(1, 1000000) g, LATERAL (SELECT timestamptz '2024-06-01' + g * interval '2 s' AS t) s
+            """])
+        #expect(generated.status == 0, "\(generated.standardError)")
+        func peakKilobytes(_ to: String) throws -> (rows: Int, kilobytes: Int) {
+            let result = try CommandRunner.execute(URL(fileURLWithPath: "/usr/bin/env"), ["bash", "-c", """
+                /usr/bin/time -f '%M' "$0" export calls --from 2024-06-01 --to "$1" --format csv \
+                    --database-url "$2" 2>"$3" | wc -l; tail -1 "$3"
+                """, CommandRunner.executable.path, to, database.url, "/tmp/cj-export-\(UUID().uuidString)"])
+            let lines = result.standardOutput.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            #expect(lines.count == 2, "\(result.standardOutput) \(result.standardError)")
+            return (lines.first ?? 0, lines.last ?? 0)
+        }
+        let small = try peakKilobytes("2024-06-03 07:33:22")   // 100,000 calls (one every 2 s from 00:00:02)
+        let large = try peakKilobytes("2024-07-01")             // 1,000,000 calls
+        #expect(small.rows == 100_001)
+        #expect(large.rows == 1_000_001)
+        // Ten times the rows, about the same memory: the cursor streams.
+        #expect(Double(large.kilobytes) < Double(small.kilobytes) * 1.3, "peak RSS \(small.kilobytes) kB → \(large.kilobytes) kB")
+    }
+}
