@@ -57,6 +57,8 @@ public actor JournalWriter {
     private let logger: Logger
     private var stats = Statistics()
     private var spoolFullLogged = false
+    /// The highest fill level (in tenths of `spool.max_bytes`) already logged, so each step is logged once.
+    private var spoolFillLogged = 0
     private var databaseDownLogged = false
 
     public init(client: PostgresClient, spool: Spool, configuration: Configuration, logger: Logger) {
@@ -196,6 +198,7 @@ public actor JournalWriter {
         do {
             try spool.append(Array(try JSONEncoder().encode(batch)))
             stats.recordsSpooled += 1
+            logSpoolFill()
             stats.spoolFull = false
             spoolFullLogged = false
         } catch SpoolError.full(let limit) {
@@ -218,6 +221,16 @@ public actor JournalWriter {
             logger.critical("cannot encode a journal batch for the spool", metadata: ["error": "\(error)"])
             pending.withLock { $0.merge(batch) }
         }
+    }
+
+    /// One warning at each 10 % of `spool.max_bytes` the spool passes while it fills; reset once drained.
+    private func logSpoolFill() {
+        let tenths = spool.byteCount * 10 / max(1, spool.maximumBytes)
+        guard tenths > spoolFillLogged else { return }
+        spoolFillLogged = tenths
+        logger.warning("the spool is filling while PostgreSQL is away", metadata: [
+            "percent": "\(tenths * 10)", "bytes": "\(spool.byteCount)", "limit": "\(spool.maximumBytes)",
+        ])
     }
 
     private func drainSpool() async {
@@ -250,7 +263,10 @@ public actor JournalWriter {
                 logger.critical("cannot remove a drained spool segment", metadata: ["error": "\(error)"])
                 return
             }
-            if spool.isEmpty { logger.notice("spool drained") }
+            if spool.isEmpty {
+                logger.notice("spool drained")
+                spoolFillLogged = 0
+            }
         }
     }
 
