@@ -154,6 +154,7 @@ struct DaemonTests {
             let counts = try harness.callCounts()
             return counts.rows == rounds * Self.callsPerRound && counts.inProgress == 0
         }
+        #expect(harness.logs().contains("the spool is filling while PostgreSQL is away"))
         #expect(harness.logs().contains("the spool is full"))
         #expect(try harness.callCounts().distinct == rounds * Self.callsPerRound)
         kill(serve.processIdentifier, SIGTERM)
