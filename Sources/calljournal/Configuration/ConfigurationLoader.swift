@@ -84,7 +84,6 @@ struct ConfigurationKeys {
         agi.maxValueDigits = int("agi.postcall.max_value_digits", 1 ... 18) ?? agi.maxValueDigits
         agi.categoryRetries = int("agi.postcall.category_retries", 0 ... 5) ?? agi.categoryRetries
         agi.digitTimeout = milliseconds("agi.postcall.digit_timeout_ms", 500 ... 60_000) ?? agi.digitTimeout
-        agi.defaultLanguage = string("agi.default_language") ?? agi.defaultLanguage
         configuration.fastAGI = agi
 
         configuration.journal.targetMinTalkSeconds = double("journal.target_min_talk_seconds", 0 ... 86_400) ?? 30

@@ -40,7 +40,6 @@ struct DaemonConfiguration: Sendable, CustomStringConvertible {
         var maxValueDigits = 8
         var categoryRetries = 2
         var digitTimeout: Duration = .seconds(8)
-        var defaultLanguage = "en"
     }
 
     struct Journal: Sendable {
