@@ -20,6 +20,7 @@
 -- in long-lived sessions (BI tools, connection pools) where a generic plan would otherwise be cached.
 -- employee_efficiency and callback_tasks_report also set work_mem = 64MB for themselves: a month of client numbers
 -- (hash aggregates) or of callback tasks (sort) needs about that much and would spill to disk with the 4MB default.
+-- employee_efficiency turns JIT compilation off for itself (the reason is given there).
 --
 -- Building the indexes below reads the whole calls table once (about a minute per ten million calls on two cores)
 -- and blocks writes to calls meanwhile; the daemon keeps the journal changes in its spool and writes them after.
@@ -224,6 +225,11 @@ RETURNS TABLE (employee_id bigint, full_name text, extension text, departments t
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
 SET work_mem = '64MB'
+-- The planner costs the first-leg lookup below for every outbound call of the period, not only for the
+-- unanswered ones it runs for, so a month looks expensive enough for JIT compilation with inlining and
+-- optimization. On a month of a ten-million-call journal that compilation alone took 0.9 s, as long as the
+-- whole query takes without it; the query is a handful of simple aggregates that JIT barely speeds up.
+SET jit = off
 AS $$
 #variable_conflict use_column
 BEGIN
