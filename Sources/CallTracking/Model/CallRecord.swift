@@ -100,6 +100,13 @@ public struct CallRecord: Sendable, Hashable, Codable {
         self.legs = []
     }
 
+    /// The employee the call counts for in reports: who answered first on inbound and internal calls, who placed it
+    /// on outbound calls (the employee of the first leg, answered or not).
+    public var attributedEmployeeID: Int64? {
+        guard direction == .outbound else { return answeredEmployeeID }
+        return legs.min { $0.legOrder < $1.legOrder }?.employeeID ?? answeredEmployeeID
+    }
+
     /// The outside party's number: the caller on inbound calls, the dialled number on outbound calls, nil on internal
     /// calls. Callback tasks and the new-caller flag are keyed by it.
     public var clientNumber: String? {

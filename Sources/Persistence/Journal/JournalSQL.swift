@@ -14,7 +14,7 @@ enum JournalSQL {
             shown_number, dialed_number, client_number, started_at, answered_at, ended_at, wait_seconds, talk_seconds,
             answered_employee_id, answered_extension, department_names, source, medium, campaign, recording_file,
             queue_name, is_new_caller, is_target, hung_up_first, hangup_cause, hangup_cause_text, ended_while_disconnected,
-            last_event_at)
+            last_event_at, employee_id)
         SELECT r.pbx, r.linkedid, r.direction, r.status, r.reached_employee, r.caller_number, r.caller_name,
                r.called_number, r.did, r.shown_number, r.dialed_number, r.client_number, r.started_at, r.answered_at,
                r.ended_at, r.wait_seconds, r.talk_seconds, e.id, r.answered_extension,
@@ -27,17 +27,18 @@ enum JournalSQL {
                    SELECT 1 FROM calljournal.calls p
                     WHERE p.client_number = r.client_number AND p.started_at < r.started_at),
                r.is_target, r.hung_up_first, r.hangup_cause, r.hangup_cause_text, r.ended_while_disconnected,
-               r.last_event_at
+               r.last_event_at, attributed.id
           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[],
                       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
                       $14::timestamptz[], $15::timestamptz[], $16::numeric[], $17::numeric[], $18::bigint[],
                       $19::text[], $20::text[], $21::boolean[], $22::text[], $23::integer[], $24::text[],
-                      $25::boolean[], $26::timestamptz[], $27::text[])
+                      $25::boolean[], $26::timestamptz[], $27::text[], $28::bigint[])
                AS r(pbx, linkedid, direction, status, reached_employee, caller_number, caller_name, called_number,
                     did, shown_number, dialed_number, client_number, started_at, answered_at, ended_at, wait_seconds,
                     talk_seconds, answered_employee_id, answered_extension, recording_file, is_target, hung_up_first,
-                    hangup_cause, hangup_cause_text, ended_while_disconnected, last_event_at, queue_name)
+                    hangup_cause, hangup_cause_text, ended_while_disconnected, last_event_at, queue_name, employee_id)
           LEFT JOIN calljournal.employees e ON e.id = r.answered_employee_id
+          LEFT JOIN calljournal.employees attributed ON attributed.id = r.employee_id
           LEFT JOIN calljournal.tracking_numbers t ON t.did = r.did
         ON CONFLICT (pbx, linkedid) DO UPDATE SET
             direction = EXCLUDED.direction,
@@ -57,6 +58,7 @@ enum JournalSQL {
             talk_seconds = EXCLUDED.talk_seconds,
             answered_employee_id = EXCLUDED.answered_employee_id,
             answered_extension = EXCLUDED.answered_extension,
+            employee_id = EXCLUDED.employee_id,
             department_names = CASE WHEN c.answered_employee_id IS NOT DISTINCT FROM EXCLUDED.answered_employee_id
                                          AND c.department_names <> '{}'
                                     THEN c.department_names ELSE EXCLUDED.department_names END,

@@ -87,6 +87,7 @@ public struct JournalStore {
             column(\.answeredExtension), column(\.recordingFile), column { $0.isTarget ? "t" : "f" },
             column { $0.hungUpFirst?.rawValue }, column { $0.hangupCause.map(String.init) }, column(\.hangupCauseText),
             column { $0.endedWhileDisconnected ? "t" : "f" }, column { timestamp($0.lastEventAt) }, column(\.queueName),
+            column { $0.attributedEmployeeID.map(String.init) },
         ]
     }
 

@@ -149,6 +149,7 @@ CREATE TABLE calljournal.calls (
     talk_seconds            numeric(10,3) CHECK (talk_seconds >= 0),
     answered_employee_id    bigint REFERENCES calljournal.employees (id) ON DELETE SET NULL,
     answered_extension      text,
+    employee_id             bigint REFERENCES calljournal.employees (id) ON DELETE SET NULL,
     department_names        text[] NOT NULL DEFAULT '{}',
     source                  text,
     medium                  text,
@@ -197,6 +198,7 @@ COMMENT ON COLUMN calljournal.calls.wait_seconds IS 'Seconds the client waited: 
 COMMENT ON COLUMN calljournal.calls.talk_seconds IS 'Seconds of conversation with employees, summed over legs.';
 COMMENT ON COLUMN calljournal.calls.answered_employee_id IS 'Employee who answered first.';
 COMMENT ON COLUMN calljournal.calls.answered_extension IS 'Endpoint that answered (kept when the employee is unknown or ignored).';
+COMMENT ON COLUMN calljournal.calls.employee_id IS 'The employee the call is attributed to in reports: who answered first (inbound, internal), who placed it (outbound, answered or not).';
 COMMENT ON COLUMN calljournal.calls.department_names IS 'Departments of the answering employee at the time of the call.';
 COMMENT ON COLUMN calljournal.calls.source IS 'Traffic source label of the DID (tracking_numbers.source) at the time of the call.';
 COMMENT ON COLUMN calljournal.calls.medium IS 'Medium label of the DID at the time of the call.';
