@@ -14,6 +14,8 @@
 --   * 32 % of external calls come from or go to a number never seen before (is_new_caller is exact: a number's
 --     first call is the one flagged), the rest repeat a number seen earlier, mostly a recent one;
 --   * 60 employees in 6 departments, the last 5 without any call; the first ones take more calls;
+--   * calls.employee_id is the employee the call is attributed to: the caller of every outbound call (the
+--     employee of its first leg), who answered inbound and internal calls;
 --   * every call that reached an employee has at least one leg; 15 % of answered inbound calls have two
 --     (ring group or transfer); outbound and internal calls have the caller's leg first;
 --   * missed inbound calls are grouped into callback tasks per number, closed by the next answered call with
@@ -134,7 +136,7 @@ SELECT n, start,
 INSERT INTO calljournal.calls (
     pbx, linkedid, direction, status, reached_employee, caller_number, caller_name, called_number, did, shown_number,
     dialed_number, client_number, started_at, answered_at, ended_at, wait_seconds, talk_seconds, answered_employee_id,
-    answered_extension, department_names, source, medium, campaign, recording_file, is_new_caller, is_target,
+    answered_extension, employee_id, department_names, source, medium, campaign, recording_file, is_new_caller, is_target,
     hung_up_first, hangup_cause, hangup_cause_text, value, comment, call_rating, employee_rating, last_event_at)
 SELECT 'pbx-main',
        floor(extract(epoch FROM x.started_at))::bigint || '.' || x.g,
@@ -152,7 +154,11 @@ SELECT 'pbx-main',
             THEN x.started_at + (x.wait + coalesce(x.talk, 0)) * interval '1 second' END,
        CASE WHEN x.status <> 'in_progress' THEN x.wait END,
        x.talk,
-       answerer.id, answerer.extension, coalesce(answerer.department_names, '{}'),
+       answerer.id, answerer.extension,
+       -- Attribution: the caller (whose channel is leg 1) for outbound calls, answered or not; who answered first
+       -- for inbound and internal calls; nobody for unanswered inbound and internal calls.
+       CASE WHEN x.direction = 'outbound' THEN me.id ELSE answerer.id END,
+       coalesce(answerer.department_names, '{}'),
        d.source, d.medium, d.campaign,
        CASE WHEN x.direction = 'inbound' AND x.status = 'answered'
             THEN '/var/spool/asterisk/monitor/' || to_char(x.started_at, 'YYYYMMDD-HH24MISS') || '-'

@@ -9,7 +9,10 @@
 --   E5 Дмитрий Тестов 105  (none), ignore_in_journal, but C15 was attributed to him before the flag was set
 -- DIDs: 74950000001 -> google/cpc, 74950000002 -> yandex/cpc.
 --
--- Calls (times UTC; wait and talk in seconds; answered_at = start + wait, ended_at = answered_at + talk):
+-- Calls (times UTC; wait and talk in seconds; answered_at = start + wait, ended_at = answered_at + talk;
+-- "by" is calls.employee_id, the employee the call is attributed to: who answered first (inbound, internal), who
+-- placed it (outbound, answered or not: C7 is E2's although nobody answered); answered_employee_id is the same
+-- except for C7, which nobody answered):
 --   id  started             dir       status       by  number   did  wait talk new  target  departments
 --   C1  06-01 09:00:00      inbound   answered     E1  ...01    01   10   100  yes  yes     Sales
 --   C2  06-01 10:00:00      inbound   answered     E1  ...02    01   20   20   yes  no      Sales
@@ -53,7 +56,7 @@ INSERT INTO calljournal.contact_phones (contact_id, phone) VALUES (1, '790000000
 INSERT INTO calljournal.calls (
     id, pbx, linkedid, direction, status, reached_employee, client_number, caller_number, called_number, did,
     started_at, answered_at, ended_at, wait_seconds, talk_seconds, answered_employee_id, answered_extension,
-    department_names, source, medium, campaign, is_new_caller, is_target, last_event_at)
+    employee_id, department_names, source, medium, campaign, is_new_caller, is_target, last_event_at)
 OVERRIDING SYSTEM VALUE
 SELECT k.id, 'pbx-known', '1748736000.' || k.id, k.direction, k.status, k.reached, k.client,
        CASE k.direction WHEN 'inbound' THEN k.client ELSE k.from_ext END,
@@ -62,7 +65,10 @@ SELECT k.id, 'pbx-known', '1748736000.' || k.id, k.direction, k.status, k.reache
        k.started,
        CASE WHEN k.status = 'answered' THEN k.started + k.wait * interval '1 second' END,
        CASE WHEN k.status <> 'in_progress' THEN k.started + (k.wait + coalesce(k.talk, 0)) * interval '1 second' END,
-       k.wait, k.talk, k.employee, e.extension, k.departments, t.source, t.medium, t.campaign,
+       k.wait, k.talk, k.employee, e.extension,
+       -- Outbound: the employee whose extension placed the call (its first leg); otherwise who answered.
+       CASE k.direction WHEN 'outbound' THEN caller.id ELSE k.employee END,
+       k.departments, t.source, t.medium, t.campaign,
        k.is_new, k.status = 'answered' AND k.talk >= 30,
        k.started + (coalesce(k.wait, 0) + coalesce(k.talk, 0)) * interval '1 second'
   FROM (VALUES
@@ -84,6 +90,7 @@ SELECT k.id, 'pbx-known', '1748736000.' || k.id, k.direction, k.status, k.reache
        ) AS k (id, direction, status, reached, client, from_ext, to_ext, did, started, wait, talk, employee,
                departments, is_new)
   LEFT JOIN calljournal.employees e ON e.id = k.employee
+  LEFT JOIN calljournal.employees caller ON k.direction = 'outbound' AND caller.extension = k.from_ext
   LEFT JOIN calljournal.tracking_numbers t ON t.did = k.did;
 
 -- Legs: the employee who answered (inbound), who placed the call (outbound, internal: leg 1), who was rung.

@@ -7,13 +7,11 @@
 --     ends after p_to (a call spanning midnight counts for the day it started);
 --   * calls still in progress (status in_progress) are left out; they are counted once they end;
 --   * seconds are numeric; averages are rounded to 0.1 s, sums are exact (0.001 s);
---   * a call is attributed to an employee as follows: inbound and internal calls to the employee who answered
---     first (calls.answered_employee_id); outbound calls to the employee who placed them. When the client answers
---     an outbound call the tracker records the caller in answered_employee_id (the originating channel's leg is
---     the one marked answered); when nobody answers, the caller is the employee of the call's first leg
---     (call_legs.leg_order = 1: the originating channel, whose Uniqueid is the Linkedid, is the call's first
---     channel and so its first leg). Reading answered_employee_id first spares two lookups in three, and stays
---     right when a reconnect adopted the channels in another order.
+--   * a call is attributed to the employee in calls.employee_id, which the daemon writes with the call: for
+--     inbound and internal calls the employee who answered first, for outbound calls the employee who placed
+--     them, answered or not (the employee of the call's first leg, the originating channel). NULL (nobody) for
+--     unanswered inbound and internal calls and for calls of unknown endpoints. No report looks at call_legs to
+--     attribute a call.
 --
 -- The report functions are PL/pgSQL with plan_cache_mode = force_custom_plan: every call is planned with the actual
 -- period and filters, so an unused filter costs nothing and the planner sees how many calls the period holds, also
@@ -31,18 +29,12 @@
 -- the efficiency report read, so a period is answered by an index-only scan of a narrow index instead of visiting
 -- the wide call rows (recording file names, comments, caller names) page by page.
 CREATE INDEX calls_report_idx ON calljournal.calls (started_at)
-    INCLUDE (id, direction, status, is_target, is_new_caller, talk_seconds, wait_seconds, answered_employee_id,
+    INCLUDE (id, direction, status, is_target, is_new_caller, talk_seconds, wait_seconds, employee_id,
              client_number, did, source);
 -- It is also the journal's only index on started_at: a plain one beside it made the planner prefer the narrower
 -- index and read the wide rows (4 times the buffers, twice the time, for a month of reports).
 COMMENT ON INDEX calljournal.calls_report_idx IS
     'Covering index of the reports: the calls of a period with every column journal_metrics and employee_efficiency read, for index-only scans.';
-
--- Outbound calls are attributed to the employee of their first leg. This partial index answers "who placed call X"
--- from the index alone; the first leg is one row in one to three per call, so the index stays small.
-CREATE INDEX call_legs_first_leg_idx ON calljournal.call_legs (call_id) INCLUDE (employee_id) WHERE leg_order = 1;
-COMMENT ON INDEX calljournal.call_legs_first_leg_idx IS
-    'The employee of each call''s first leg (for outbound calls: who placed it), for employee attribution in the reports.';
 
 -- ---------------------------------------------------------------- the calls a report counts
 
@@ -74,22 +66,12 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
        AND (p_department IS NULL OR c.department_names @> ARRAY[p_department])
        AND (p_source IS NULL OR c.source = p_source)
        AND (p_did IS NULL OR c.did = p_did)
-       AND (p_employee_id IS NULL
-            OR (c.direction <> 'outbound' AND c.answered_employee_id = p_employee_id)
-            -- The employee's first legs of the period, found by call_legs_employee_idx (employee_id, started_at):
-            -- a leg never starts before its call, and the first leg of an outbound call is the caller's own
-            -- channel, which starts with the call (a day of margin covers any doubt).
-            OR (c.direction = 'outbound'
-                AND (c.answered_employee_id = p_employee_id
-                     OR (c.answered_employee_id IS NULL
-                         AND c.id IN (SELECT l.call_id FROM calljournal.call_legs l
-                                       WHERE l.employee_id = p_employee_id AND l.leg_order = 1
-                                         AND l.started_at >= p_from AND l.started_at < p_to + interval '1 day')))))
+       AND (p_employee_id IS NULL OR c.employee_id = p_employee_id)
 $$;
 COMMENT ON FUNCTION calljournal.report_calls(timestamptz, timestamptz, text, bigint, text, text, text) IS
     'The completed calls a report counts: started in [p_from, p_to), not in_progress, matching every filter given (NULL = no filter). '
     'p_direction: inbound, outbound or internal. '
-    'p_employee_id: calls attributed to the employee (inbound/internal: answered first by them; outbound: placed by them, i.e. answered_employee_id, or the employee of leg 1 when unanswered); unanswered inbound calls are attributed to nobody. '
+    'p_employee_id: calls attributed to the employee (calls.employee_id: inbound/internal answered first by them; outbound placed by them, answered or not); unanswered inbound calls are attributed to nobody. '
     'p_department: calls whose department_names (departments of the answering employee at the time of the call) contain this name; unanswered calls have none. '
     'p_source: tracking source label of the DID at the time of the call (calls.source). p_did: the company number dialled (calls.did). '
     'Use it to list the calls behind a figure of journal_metrics; it is inlined into the calling query.';
@@ -185,7 +167,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION calljournal.journal_metrics(timestamptz, timestamptz, text, bigint, text, text, text) IS
     'Journal metrics of the completed calls started in [p_from, p_to), always exactly one row (zeros and NULL averages when no call matches). '
-    'Filters, NULL = all: p_direction (inbound, outbound, internal), p_employee_id (calls attributed to the employee: answered by them, or outbound placed by them), '
+    'Filters, NULL = all: p_direction (inbound, outbound, internal), p_employee_id (calls attributed to the employee, calls.employee_id: answered first by them, or outbound placed by them, answered or not), '
     'p_department (departments of the answering employee at the time of the call), p_source (tracking source label), p_did (company number dialled); see report_calls. '
     'Columns: total_calls; answered_calls (status answered); target_calls (is_target: answered with enough talk); new_caller_calls (is_new_caller: first call with that number); '
     'total_talk_seconds (sum of talk); avg_talk_seconds and avg_wait_seconds (averages over the answered calls, 0.1 s, NULL without answered calls). '
@@ -225,10 +207,10 @@ RETURNS TABLE (employee_id bigint, full_name text, extension text, departments t
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
 SET work_mem = '64MB'
--- The planner costs the first-leg lookup below for every outbound call of the period, not only for the
--- unanswered ones it runs for, so a month looks expensive enough for JIT compilation with inlining and
--- optimization. On a month of a ten-million-call journal that compilation alone took 0.9 s, as long as the
--- whole query takes without it; the query is a handful of simple aggregates that JIT barely speeds up.
+-- JIT compilation does not pay here: the query is a handful of simple aggregates that JIT barely speeds up.
+-- A month of a ten-million-call journal is estimated at about 120,000, past jit_above_cost (expression
+-- compilation, 65 ms for no gain); from about five months on it passes the inlining and optimization
+-- thresholds too, and compiling this query that way takes about 0.9 s, as long as a month's whole query.
 SET jit = off
 AS $$
 #variable_conflict use_column
@@ -244,7 +226,7 @@ BEGIN
     -- numbers are counted with hash aggregates over (employee, number) pairs: several times faster on a month
     -- than count(DISTINCT), which sorts within each group.
     WITH inbound AS MATERIALIZED (
-        SELECT c.answered_employee_id AS employee_id, c.client_number, c.status = 'answered' AS answered,
+        SELECT c.employee_id, c.client_number, c.status = 'answered' AS answered,
                coalesce(c.wait_seconds, 0) AS wait, coalesce(c.talk_seconds, 0) AS talk
           FROM calljournal.report_calls(p_from, p_to, 'inbound') c
     ), incoming AS MATERIALIZED (
@@ -262,11 +244,7 @@ BEGIN
         SELECT count(*) AS unique_numbers
           FROM (SELECT DISTINCT i.client_number FROM inbound i WHERE i.client_number IS NOT NULL) n
     ), outbound AS MATERIALIZED (
-        -- The first leg is looked up only for unanswered calls (see the attribution rule at the top).
-        SELECT coalesce(c.answered_employee_id,
-                        (SELECT l.employee_id FROM calljournal.call_legs l
-                          WHERE l.call_id = c.id AND l.leg_order = 1)) AS employee_id,
-               c.client_number, c.status = 'answered' AS answered, coalesce(c.talk_seconds, 0) AS talk
+        SELECT c.employee_id, c.client_number, c.status = 'answered' AS answered, coalesce(c.talk_seconds, 0) AS talk
           FROM calljournal.report_calls(p_from, p_to, 'outbound') c
     ), outgoing AS MATERIALIZED (
         SELECT o.employee_id, count(*) AS calls, count(*) FILTER (WHERE o.talk > 30) AS conversations,
@@ -322,7 +300,7 @@ COMMENT ON FUNCTION calljournal.employee_efficiency(timestamptz, timestamptz, te
     'incoming_answered (inbound calls the employee answered first); incoming_unique_numbers (distinct client numbers among them); '
     'incoming_unique_numbers_total (distinct client numbers of all inbound calls of the period, answered or not, whoever took them: the same on every row, the denominator for a share); '
     'avg_wait_seconds (average wait of the inbound calls the employee answered, NULL without any); '
-    'outgoing_calls (outbound calls the employee placed, answered or not: answered_employee_id, or for unanswered calls the employee of the call''s first leg); outgoing_unique_numbers (distinct numbers dialled); '
+    'outgoing_calls (outbound calls the employee placed, answered or not: calls.employee_id); outgoing_unique_numbers (distinct numbers dialled); '
     'outgoing_conversations (outbound calls with more than 30 s of talk); '
     'total_talk_seconds (talk of the answered inbound and the outbound calls: the whole call, transfers included, counts for the attributed employee); '
     'avg_talk_seconds (total_talk_seconds over the answered inbound and answered outbound calls, NULL without any).';
@@ -347,7 +325,7 @@ SELECT t.id AS task_id,
        e.full_name AS called_back_by
   FROM calljournal.callback_tasks t
   LEFT JOIN calljournal.calls cb ON cb.id = t.closed_by_call_id
-  LEFT JOIN calljournal.employees e ON e.id = cb.answered_employee_id
+  LEFT JOIN calljournal.employees e ON e.id = cb.employee_id
   LEFT JOIN calljournal.contact_phones cp ON cp.phone = t.caller_number
   LEFT JOIN calljournal.contacts ct ON ct.id = cp.contact_id;
 COMMENT ON VIEW calljournal.callback_report IS
@@ -366,7 +344,7 @@ COMMENT ON COLUMN calljournal.callback_report.closed_at IS 'When the task was cl
 COMMENT ON COLUMN calljournal.callback_report.time_to_callback_seconds IS 'Done tasks only: seconds from the first missed call to the conversation that closed the task (0.1 s).';
 COMMENT ON COLUMN calljournal.callback_report.past_deadline IS 'Open: the deadline has passed; done or expired: closed after the deadline.';
 COMMENT ON COLUMN calljournal.callback_report.closed_by_call_id IS 'The answered call that closed the task (calls.id).';
-COMMENT ON COLUMN calljournal.callback_report.called_back_by IS 'Employee attributed the closing call (who answered it, or placed it when it was outbound).';
+COMMENT ON COLUMN calljournal.callback_report.called_back_by IS 'Employee the closing call is attributed to (calls.employee_id: who answered it, or placed it when it was outbound).';
 
 CREATE FUNCTION calljournal.callback_tasks_report(p_from timestamptz, p_to timestamptz)
 RETURNS SETOF calljournal.callback_report
