@@ -57,7 +57,7 @@ struct DaemonTests {
         #expect(counts.distinct == counts.rows, "no call twice")
         #expect(harness.logs().contains("keeping calls in the spool"))
         kill(serve.processIdentifier, SIGTERM)
-        #expect(try await harness.wait(for: serve) == 0)
+        #expect(try await harness.wait(for: serve) == 0, "\(harness.logs())")
     }
 
     @Test func killNineMidReplayThenRestartLeavesNoDuplicateAndNoCallOpen() async throws {
@@ -77,7 +77,7 @@ struct DaemonTests {
         // Calls that began and ended while no daemon was connected are invisible to AMI; everything else is there.
         #expect(counts.rows >= rounds * Self.callsPerRound - 2 * Self.callsPerRound)
         kill(second.processIdentifier, SIGTERM)
-        #expect(try await harness.wait(for: second) == 0)
+        #expect(try await harness.wait(for: second) == 0, "\(harness.logs())")
     }
 
     @Test func aDroppedAMIConnectionIsReconciledAndNoCallStaysOpen() async throws {
@@ -96,7 +96,7 @@ struct DaemonTests {
         #expect(s1 == ["answered:true"] || s1 == ["answered:false"])
         #expect(try harness.callCounts().rows >= Self.callsPerRound - 1)
         kill(serve.processIdentifier, SIGTERM)
-        #expect(try await harness.wait(for: serve) == 0)
+        #expect(try await harness.wait(for: serve) == 0, "\(harness.logs())")
     }
 
     @Test func malformedAMIFramesAndFastAGIGarbageDoNotDisturbAnyoneElse() async throws {
@@ -132,7 +132,7 @@ struct DaemonTests {
         let marks = try harness.database.query("SELECT count(*) FROM calljournal.call_category_marks")
         #expect(marks == ["2"])
         kill(serve.processIdentifier, SIGTERM)
-        #expect(try await harness.wait(for: serve) == 0)
+        #expect(try await harness.wait(for: serve) == 0, "\(harness.logs())")
     }
 
     @Test func aFullSpoolIsLoudLosesNothingAndRecovers() async throws {
@@ -158,7 +158,7 @@ struct DaemonTests {
         #expect(harness.logs().contains("the spool is full"))
         #expect(try harness.callCounts().distinct == rounds * Self.callsPerRound)
         kill(serve.processIdentifier, SIGTERM)
-        #expect(try await harness.wait(for: serve) == 0)
+        #expect(try await harness.wait(for: serve) == 0, "\(harness.logs())")
     }
 }
 
@@ -222,6 +222,6 @@ struct FastAGIDirectoryTests {
             return again.commands.contains(#"SET VARIABLE ROUTE_STATUS "OFFLINE""#)
         }
         kill(serve.processIdentifier, SIGTERM)
-        #expect(try await harness.wait(for: serve) == 0)
+        #expect(try await harness.wait(for: serve) == 0, "\(harness.logs())")
     }
 }

@@ -85,6 +85,34 @@ struct ReportCommandTests {
         #expect(export.standardOutput.contains("\r\n"))
     }
 
+    @Test func annotatingFollowsThePostCallMenusRules() throws {
+        let id = try #require(try database.query("SELECT min(id) FROM calljournal.calls").first)
+        let code = "7"
+        _ = try calljournal("category", "add", code, "Upsell")
+        let annotated = try runner.run(["annotate", id, "--category", code, "--value", "1500.50", "--call-rating", "5",
+                                        "--employee-rating", "4", "--by", "supervisor", "--database-url", database.url])
+        #expect(annotated.status == 0, "\(annotated.standardError)")
+        #expect(try database.query("""
+            SELECT m.via || ' ' || m.set_by || ' ' || c.value || ' ' || c.call_rating || ' ' || c.employee_rating
+              FROM calljournal.call_category_marks m JOIN calljournal.calls c ON c.id = m.call_id
+             WHERE c.id = \(id) AND m.set_by = 'supervisor'
+            """) == ["cli supervisor 1500.50 5 4"])
+
+        let unknown = try runner.run(["annotate", id, "--category", "999999", "--database-url", database.url])
+        #expect(unknown.status == 1)
+        #expect(unknown.standardError.contains("no category has code 999999"))
+        _ = try runner.run(["category", "update", code, "--no-active", "--database-url", database.url])
+        let inactive = try runner.run(["annotate", id, "--category", code, "--database-url", database.url])
+        #expect(inactive.status == 65)
+        #expect(inactive.standardError.contains("inactive"))
+        let rating = try runner.run(["annotate", id, "--call-rating", "6", "--database-url", database.url])
+        #expect(rating.status == 65)
+        #expect(rating.standardError.contains("a rating is 1 to 5"))
+        let missing = try runner.run(["annotate", "987654321", "--comment", "x", "--database-url", database.url])
+        #expect(missing.status == 1)
+        #expect(missing.standardError.contains("no call has id 987654321"))
+    }
+
     @Test func exportRejectsUnknownFieldsAndTheTableFormat() throws {
         let field = try runner.run(["export", "calls", "--from", "2025-06-01", "--to", "2025-06-02",
                                     "--fields", "id,password", "--database-url", database.url])

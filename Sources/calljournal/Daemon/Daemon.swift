@@ -182,6 +182,10 @@ struct FastAGIService: Service {
 
     func run() async throws {
         let server = self.server
-        try await cancelWhenGracefulShutdown { try await server.run() }
+        do {
+            try await cancelWhenGracefulShutdown { try await server.run() }
+        } catch where Task.isShuttingDownGracefully || Task.isCancelled {
+            // The drain ended by the shutdown itself (a cancellation), not a failure of the server.
+        }
     }
 }

@@ -28,18 +28,23 @@ struct StatusHTTPServer: Service {
                 }
             }
         logger.info("metrics and health listening", metadata: ["address": "\(host):\(channel.channel.localAddress?.port ?? port)"])
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await channel.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask {
-                            try? await Self.serve(connection, registry: registry, health: health)
+        do {
+            try await withGracefulShutdownHandler {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await channel.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask {
+                                try? await Self.serve(connection, registry: registry, health: health)
+                            }
                         }
                     }
                 }
+            } onGracefulShutdown: {
+                channel.channel.close(promise: nil)
             }
-        } onGracefulShutdown: {
-            channel.channel.close(promise: nil)
+        } catch where Task.isShuttingDownGracefully || Task.isCancelled {
+            // Closing the listener to stop can surface as an error from the accept loop; it is the expected end.
+            logger.debug("metrics listener closed", metadata: ["error": "\(error)"])
         }
     }
 
