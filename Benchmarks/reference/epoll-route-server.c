@@ -10,6 +10,7 @@
  *
  * Its CPU time is read from /proc/PID/stat (fields 14 and 15, in clock ticks) before and after.
  */
+#define _GNU_SOURCE  /* accept4 */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
