@@ -114,6 +114,11 @@ struct AdminCommandTests {
         #expect(taken.standardError.contains("phone 79161234567 already belongs to Иван Петров"))
 
         try calljournal("tracking-number", "add", "5551000", "--source", "google", "--medium", "cpc")
+        let again = try calljournal("tracking-number", "add", "5551000")
+        #expect(again.status == 1)
+        #expect(again.standardError.contains("tracking number 5551000 already exists"))
+        let unknown = try calljournal("tracking-number", "update", "5559999", "--source", "x")
+        #expect(unknown.standardError.contains("no tracking number 5559999"))
         let numbers = try json(try calljournal("tracking-number", "update", "5551000", "--campaign", "spring",
                                                "--medium", "", "--format", "json"))
         #expect(numbers.first?["source"] as? String == "google")

@@ -303,30 +303,27 @@ public struct DirectoryAdmin {
                              operation: "list tracking numbers")
     }
 
-    /// Adds a tracking number, or with `replace` updates the labels of an existing one (empty strings clear a label).
-    public func setTrackingNumber(did: String, source: String?, medium: String?, campaign: String?,
-                                  replace: Bool) throws -> PostgresRows {
+    public func addTrackingNumber(did: String, source: String?, medium: String?, campaign: String?) throws -> PostgresRows {
         try translatingConstraints {
-            let rows = try connection.query("""
-                INSERT INTO calljournal.tracking_numbers AS t (did, source, medium, campaign)
-                SELECT $1, nullif($2, ''), nullif($3, ''), nullif($4, '') WHERE NOT $5
-                ON CONFLICT (did) DO NOTHING
+            try connection.query("""
+                INSERT INTO calljournal.tracking_numbers (did, source, medium, campaign)
+                VALUES ($1, nullif($2, ''), nullif($3, ''), nullif($4, ''))
                 RETURNING did, source, medium, campaign
-                """, did, source, medium, campaign, replace, operation: "add tracking number")
-            if !replace {
-                guard !rows.isEmpty else { throw DirectoryError.duplicate("tracking number \(did) already exists") }
-                return rows
-            }
-            let updated = try connection.query("""
-                UPDATE calljournal.tracking_numbers
-                   SET source = CASE WHEN $2::text IS NULL THEN source ELSE nullif($2, '') END,
-                       medium = CASE WHEN $3::text IS NULL THEN medium ELSE nullif($3, '') END,
-                       campaign = CASE WHEN $4::text IS NULL THEN campaign ELSE nullif($4, '') END
-                 WHERE did = $1 RETURNING did, source, medium, campaign
-                """, did, source, medium, campaign, operation: "update tracking number")
-            guard !updated.isEmpty else { throw DirectoryError.notFound("no tracking number \(did)") }
-            return updated
+                """, did, source, medium, campaign, operation: "add tracking number")
         }
+    }
+
+    /// Changes the labels given; nil leaves a label as it is, an empty string clears it.
+    public func updateTrackingNumber(did: String, source: String?, medium: String?, campaign: String?) throws -> PostgresRows {
+        let rows = try connection.query("""
+            UPDATE calljournal.tracking_numbers
+               SET source = CASE WHEN $2::text IS NULL THEN source ELSE nullif($2, '') END,
+                   medium = CASE WHEN $3::text IS NULL THEN medium ELSE nullif($3, '') END,
+                   campaign = CASE WHEN $4::text IS NULL THEN campaign ELSE nullif($4, '') END
+             WHERE did = $1 RETURNING did, source, medium, campaign
+            """, did, source, medium, campaign, operation: "update tracking number")
+        guard !rows.isEmpty else { throw DirectoryError.notFound("no tracking number \(did)") }
+        return rows
     }
 
     public func removeTrackingNumber(did: String) throws {

@@ -31,8 +31,7 @@ struct TrackingNumberCommand: AsyncParsableCommand {
         @OptionGroup var labels: Labels
         func run() async throws {
             try await options.run {
-                try $0.setTrackingNumber(did: did, source: labels.source, medium: labels.medium, campaign: labels.campaign,
-                                         replace: false)
+                try $0.addTrackingNumber(did: did, source: labels.source, medium: labels.medium, campaign: labels.campaign)
             }
         }
     }
@@ -44,8 +43,7 @@ struct TrackingNumberCommand: AsyncParsableCommand {
         @OptionGroup var labels: Labels
         func run() async throws {
             try await options.run {
-                try $0.setTrackingNumber(did: did, source: labels.source, medium: labels.medium, campaign: labels.campaign,
-                                         replace: true)
+                try $0.updateTrackingNumber(did: did, source: labels.source, medium: labels.medium, campaign: labels.campaign)
             }
         }
     }
