@@ -14,16 +14,20 @@ struct BenchOptions {
     var concurrencies = [1, 50, 500]
     var idle = 10_000
     var client = Client.epoll
+    /// Threads of the epoll load client, each with its share of the sessions.
+    var clientThreads = 1
     /// Event loops of the server; the default is one per core, as the daemon runs.
     var serverLoops = System.coreCount
     /// Play the load against another server on this loopback port (a reference server), with
     /// no server in this process.
     var targetPort: Int?
+    /// Run only the server, on this loopback port, until killed: for a load client in another process.
+    var serverOnlyPort: Int?
     /// Run only as the idle client of another agi-bench: connect this many sessions to `idleClientPort`.
     var idleClientPort: Int?
 
     static let usage =
-        "usage: agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle N] [--client epoll|nio] [--server-loops N] [--target-port PORT]"
+        "usage: agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle N] [--client epoll|nio] [--client-threads N] [--server-loops N] [--target-port PORT] [--server-only PORT]"
 
     init(arguments: [String]) {
         var remaining = arguments[...]
@@ -36,8 +40,10 @@ struct BenchOptions {
             case "--client":
                 guard let client = Client(rawValue: remaining.popFirst() ?? "") else { Self.fail() }
                 self.client = client
+            case "--client-threads": clientThreads = max(1, Int(remaining.popFirst() ?? "") ?? 1)
             case "--server-loops": serverLoops = max(1, Int(remaining.popFirst() ?? "") ?? 1)
             case "--target-port": targetPort = Int(remaining.popFirst() ?? "")
+            case "--server-only": serverOnlyPort = Int(remaining.popFirst() ?? "")
             case "--idle-client":
                 idleClientPort = Int(remaining.popFirst() ?? "")
                 idle = Int(remaining.popFirst() ?? "") ?? 0

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import CEpoll
+import Foundation
 import Glibc
 
 /// Plays Asterisk's side of `route` sessions with non-blocking sockets and one epoll loop on
@@ -20,8 +21,28 @@ struct EpollRouteClient: Sendable {
         var connected = false
     }
 
-    /// Runs `concurrency` back-to-back sessions until `duration` has passed, then waits for the
-    /// sessions still open.
+    /// Runs `concurrency` sessions on `threads` threads of their own, each with an equal share
+    /// and an epoll loop of its own, and merges what they measured.
+    func run(concurrency: Int, threads: Int, duration: Duration) async -> LoadResult {
+        let shares = (0..<max(1, min(threads, concurrency))).map { thread in
+            concurrency / max(1, min(threads, concurrency)) + (thread < concurrency % max(1, min(threads, concurrency)) ? 1 : 0)
+        }
+        return await withTaskGroup(of: LoadResult.self) { group in
+            for share in shares {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        Thread { continuation.resume(returning: run(concurrency: share, duration: duration)) }.start()
+                    }
+                }
+            }
+            var merged = LoadResult(clientCPU: .zero)
+            for await result in group { merged.merge(result) }
+            return merged
+        }
+    }
+
+    /// Runs `concurrency` back-to-back sessions on the calling thread until `duration` has
+    /// passed, then waits for the sessions still open.
     func run(concurrency: Int, duration: Duration) -> LoadResult {
         let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1 failed: \(errno)")
@@ -105,6 +126,21 @@ struct EpollRouteClient: Sendable {
             return false
         }
         slot.fd = fd
+        // Over loopback the handshake has usually finished by the time connect() returns, even
+        // when it says EINPROGRESS: then the environment goes out at once and the session waits
+        // only for commands. Otherwise wait until the socket is writable.
+        if write(fd, environment, environment.count) == environment.count {
+            slot.connected = true
+            var interest = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: UInt64(index)))
+            epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &interest)
+            return true
+        }
+        guard errno == EAGAIN || errno == ENOTCONN else {
+            close(fd)
+            slot.fd = -1
+            result.failures += 1
+            return false
+        }
         var interest = epoll_event(events: EPOLLOUT.rawValue, data: epoll_data_t(u64: UInt64(index)))
         epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &interest)
         return true

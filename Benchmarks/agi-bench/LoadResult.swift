@@ -8,6 +8,15 @@ struct LoadResult: Sendable {
 
     var sessions: Int { latenciesNanoseconds.count }
 
+    /// Adds what another client running at the same time measured: the run lasted as long as
+    /// the longer of the two, and the CPU times add up.
+    mutating func merge(_ other: LoadResult) {
+        failures += other.failures
+        elapsed = max(elapsed, other.elapsed)
+        latenciesNanoseconds += other.latenciesNanoseconds
+        if let mine = clientCPU, let theirs = other.clientCPU { clientCPU = mine + theirs } else { clientCPU = nil }
+    }
+
     var sessionsPerSecond: Double { Double(sessions) / seconds(elapsed) }
 
     func percentile(_ fraction: Double) -> Duration {

@@ -6,10 +6,11 @@ import NIOPosix
 
 // agi-bench: FastAGI `route` sessions over loopback against an in-process server.
 //
-//   agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle 10000] [--client epoll|nio] [--server-loops N]
+//   agi-bench [--duration SECONDS] [--concurrency 1,50,500] [--idle 10000] [--client epoll|nio]
+//             [--client-threads N] [--server-loops N] [--target-port PORT] [--server-only PORT]
 //
 // The load plays Asterisk's side of the recorded S1 `route` session (same environment bytes)
-// and answers every command with `200 result=1`. It runs on a thread of its own; the server
+// and answers every command with `200 result=1`. It runs on threads of its own; the server
 // runs on its own event loops (one per core by default). Both share the machine.
 
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
@@ -64,7 +65,7 @@ if let targetPort = options.targetPort {
     // Only the load, against a server in another process: its CPU is not in this process's figures.
     let client = EpollRouteClient(port: UInt16(targetPort), environment: environment)
     for concurrency in options.concurrencies {
-        let result = client.run(concurrency: concurrency, duration: options.duration)
+        let result = await client.run(concurrency: concurrency, threads: options.clientThreads, duration: options.duration)
         print(
             String(
                 format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, %d failures), client CPU %.0f µs per session",
@@ -83,7 +84,7 @@ let agent = DirectoryEmployee(
 let directory = StaticDirectorySource(
     DirectorySnapshot(employees: [agent], categories: [], contactOwners: ["79161234567": 1]))
 
-var configuration = AGIServerConfiguration(port: 0)
+var configuration = AGIServerConfiguration(port: options.serverOnlyPort ?? 0)
 configuration.maximumSessions = 20_000
 configuration.commandTimeout = .seconds(120)
 let logger = Logger(label: "agi-bench") { _ in SwiftLogNoOpLogHandler() }
@@ -92,6 +93,11 @@ let server = try await AGIServer.bind(
     configuration: configuration, router: .standard(directory: directory, store: DiscardingStore()), group: serverGroup,
     logger: logger)
 guard let port = server.localPort else { fatalError("the server has no port") }
+if options.serverOnlyPort != nil {
+    print("agi-bench: route server on 127.0.0.1:\(port), \(options.serverLoops) event loop(s); stop it with a signal")
+    try await server.run()
+    exit(0)
+}
 let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
 /// One load level with the chosen client; the client's own CPU is measured where it can be.
@@ -103,9 +109,7 @@ func runLoad(concurrency: Int, duration: Duration) async throws -> LoadResult {
     case .epoll:
         #if canImport(Glibc)
         let client = EpollRouteClient(port: UInt16(port), environment: environment)
-        return await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: client.run(concurrency: concurrency, duration: duration)) }.start()
-        }
+        return await client.run(concurrency: concurrency, threads: options.clientThreads, duration: duration)
         #else
         return try await LoadGenerator(group: clientGroup, port: port, environment: environment)
             .run(concurrency: concurrency, duration: duration)
@@ -117,7 +121,8 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await server.run() }
     print(
         "agi-bench: route sessions over loopback, \(options.duration) per level, "
-            + "client: \(epollAvailable ? options.client.rawValue : "nio"), "
+            + "client: \(epollAvailable ? options.client.rawValue : "nio")"
+            + (options.client == .epoll && epollAvailable ? " on \(options.clientThreads) thread(s), " : ", ")
             + "server event loops: \(options.serverLoops)")
     _ = try await runLoad(concurrency: 50, duration: .seconds(1))  // warm-up
     for concurrency in options.concurrencies {

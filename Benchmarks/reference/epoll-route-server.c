@@ -10,7 +10,9 @@
  *
  * Its CPU time is read from /proc/PID/stat (fields 14 and 15, in clock ticks) before and after.
  */
-#define _GNU_SOURCE  /* accept4 */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4 */
+#endif
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
