@@ -34,6 +34,11 @@ public struct RecordedScenario: Sendable {
         }
     }
 
+    /// The variables each channel had in a recorded AMI stream (`ami.raw`): see ``channelVariables(_:)``.
+    public static func channelVariables(amiBytes: [UInt8]) -> [String: [String: String]] {
+        channelVariables(AMIRecording(bytes: amiBytes).events)
+    }
+
     /// The variables each channel had in the AMI stream (`VarSet`, last value wins), plus `CHANNEL(linkedid)` and
     /// `CHANNEL(uniqueid)`: what `GET VARIABLE` / `GET FULL VARIABLE` answer on that channel.
     static func channelVariables(_ events: [AMIMessage]) -> [String: [String: String]] {
@@ -71,23 +76,24 @@ public struct RecordedAGISession: Sendable {
         }
         channel = environment.first { $0.key == "agi_channel" }?.value ?? ""
 
-        // "+0.425 A> 200 result=0 endpos=3404" / "+0.425 S> GET DATA vm-press 8000 1"
-        var asteriskLines: [String] = [], digits: [String] = [], firstChannelResponse: String?
+        let lines = AGILogLine.parse(log)
+        var asteriskLines: [String] = [], firstChannelResponse: String?
         var afterEnvironment = false, awaiting: String?
-        for row in log.split(separator: "\n", omittingEmptySubsequences: false) {
-            guard let marker = row.firstIndex(of: ">"), marker > row.startIndex else { continue }
-            let direction = row[row.index(before: marker)]
-            let content = String(row[row.index(after: marker)...].drop { $0 == " " })
-            if direction == "S" { awaiting = content; continue }
-            guard direction == "A" else { continue }
-            if !afterEnvironment { afterEnvironment = content.isEmpty; continue }
-            asteriskLines.append(content)
-            guard content.hasPrefix("200 result="), let command = awaiting else { continue }
-            if command.hasPrefix("GET DATA") { digits.append(String(content.dropFirst(11).prefix { $0 != " " })) }
-            if firstChannelResponse == nil, command.hasPrefix("STREAM FILE") || command.hasPrefix("GET DATA") {
-                firstChannelResponse = content
+        for line in lines {
+            switch line {
+            case .server(let command): awaiting = command
+            case .asterisk(let content):
+                if !afterEnvironment {
+                    afterEnvironment = content.isEmpty
+                    continue
+                }
+                asteriskLines.append(content)
+                guard content.hasPrefix("200 result="), let command = awaiting else { continue }
+                if firstChannelResponse == nil, command.hasPrefix("STREAM FILE") || command.hasPrefix("GET DATA") {
+                    firstChannelResponse = content
+                }
+                awaiting = nil
             }
-            awaiting = nil
         }
         let death: SimulatedChannel.Death
         if asteriskLines.first == "HANGUP" {
@@ -97,7 +103,8 @@ public struct RecordedAGISession: Sendable {
         } else {
             death = .never
         }
-        simulatedChannel = SimulatedChannel(variables: channelVariables[channel] ?? [:], digits: digits, death: death)
+        simulatedChannel = SimulatedChannel(
+            variables: channelVariables[channel] ?? [:], digits: lines.getDataAnswers, death: death)
     }
 
     /// The environment block as Asterisk writes it, `agi_*` lines then a blank line, with `rewrite` applied to each

@@ -1,18 +1,15 @@
 import Foundation
+import PBXSimulator
 import TestFixtures
 
-/// One recorded FastAGI session of a scenario: its bytes each way and its readable log.
+/// One recorded FastAGI session of a scenario: its bytes each way and its readable log, read with the simulator's
+/// reader of the same recordings.
 struct RecordedAGISession: CustomStringConvertible {
-    enum LogLine: Equatable {
-        case asterisk(String)
-        case server(String)
-    }
-
     let scenario: String
     let name: String
     let asteriskBytes: [UInt8]
     let stubBytes: [UInt8]
-    let log: [LogLine]
+    let log: [AGILogLine]
 
     var description: String { "\(scenario)/\(name)" }
 
@@ -31,18 +28,7 @@ struct RecordedAGISession: CustomStringConvertible {
         asteriskBytes = try Fixtures.data(scenario, name + ".asterisk.raw")
         stubBytes = try Fixtures.data(scenario, name + ".stub.raw")
         let text = String(decoding: try Fixtures.data(scenario, name + ".log"), as: UTF8.self)
-        log = text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { row in
-            // "+0.001 A> 200 result=1": the direction marker follows the time stamp.
-            guard let marker = row.firstIndex(of: ">"), marker > row.startIndex else { return nil }
-            let direction = row[row.index(before: marker)]
-            var content = row[row.index(after: marker)...]
-            if content.first == " " { content = content.dropFirst() }
-            switch direction {
-            case "A": return .asterisk(String(content))
-            case "S": return .server(String(content))
-            default: return nil
-            }
-        }
+        log = AGILogLine.parse(text)
     }
 
     /// The environment bytes Asterisk sent, blank line included.
@@ -69,20 +55,7 @@ struct RecordedAGISession: CustomStringConvertible {
     }
 
     /// The recorded answer to each `GET DATA`, in order (`"2"`, `"500"`, or `"-1"` for a hangup).
-    var getDataResults: [String] {
-        var results: [String] = []
-        var awaitingGetData = false
-        for line in log {
-            switch line {
-            case .server(let command): awaitingGetData = command.hasPrefix("GET DATA")
-            case .asterisk(let text) where awaitingGetData && text.hasPrefix("200 result="):
-                results.append(String(text.dropFirst("200 result=".count).prefix { $0 != " " }))
-                awaitingGetData = false
-            case .asterisk: break
-            }
-        }
-        return results
-    }
+    var getDataResults: [String] { log.getDataAnswers }
 }
 
 extension RecordedAGISession {
@@ -101,18 +74,6 @@ extension RecordedAGISession {
 
     /// The value a channel variable was given in the scenario's AMI stream (last `VarSet` wins).
     func amiVariable(_ variable: String, onChannel channel: String) throws -> String? {
-        let ami = String(decoding: try Fixtures.data(scenario, "ami.raw"), as: UTF8.self)
-        var value: String?
-        for message in ami.components(separatedBy: "\r\n\r\n") {
-            let fields = Dictionary(
-                message.components(separatedBy: "\r\n").compactMap { line -> (String, String)? in
-                    guard let colon = line.range(of: ": ") else { return nil }
-                    return (String(line[..<colon.lowerBound]), String(line[colon.upperBound...]))
-                }, uniquingKeysWith: { first, _ in first })
-            if fields["Event"] == "VarSet", fields["Channel"] == channel, fields["Variable"] == variable {
-                value = fields["Value"]
-            }
-        }
-        return value
+        RecordedScenario.channelVariables(amiBytes: try Fixtures.data(scenario, "ami.raw"))[channel]?[variable]
     }
 }
