@@ -44,7 +44,8 @@ public enum AGIProtocolError: Error, Equatable, Sendable, CustomStringConvertibl
 
     /// A printable, bounded prefix of untrusted text for error messages.
     static func excerpt(_ text: some StringProtocol, limit: Int = 24) -> String {
-        let printable = text.prefix(limit).map { $0.isASCII && ($0.asciiValue ?? 0) >= 0x20 ? $0 : "?" }
+        // Printable ASCII only: no control bytes (DEL included) and nothing a terminal could take for an escape.
+        let printable = text.prefix(limit).map { (0x20..<0x7F).contains($0.asciiValue ?? 0) ? $0 : "?" }
         return "\"" + String(printable) + (text.count > limit ? "…\"" : "\"")
     }
 }

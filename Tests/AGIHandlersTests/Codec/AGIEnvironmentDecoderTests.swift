@@ -52,6 +52,14 @@ import Testing
         #expect(throws: AGIProtocolError.self) { try decode([line]) }
     }
 
+    /// Found by fuzz/run.sh agi: a DEL byte (0x7F) reached the error text, which goes to the log.
+    @Test func errorsQuoteOnlyPrintableASCIIOfWhatThePeerSent() throws {
+        let line = "x\u{7F}y\u{C3}z\u{1B}[2J\u{03}"
+        let error = try #require(throws: AGIProtocolError.self) { try decode([line]) }
+        #expect(error == .malformedEnvironmentLine(prefix: "\"x?y?z?[2J?\""))
+        #expect(error.description.unicodeScalars.allSatisfy { (0x20..<0x7F).contains($0.value) })
+    }
+
     @Test func byteAndLineLimitsHold() {
         let big = Array(repeating: "agi_x: " + String(repeating: "y", count: 100), count: 200)
         #expect(throws: AGIProtocolError.environmentTooLarge(limitBytes: 16_384)) { try decode(big) }
