@@ -42,10 +42,17 @@ public enum AGIProtocolError: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 
-    /// A printable, bounded prefix of untrusted text for error messages.
+    /// A printable, bounded prefix of untrusted text for error messages, in double quotes.
     static func excerpt(_ text: some StringProtocol, limit: Int = 24) -> String {
-        // Printable ASCII only: no control bytes (DEL included) and nothing a terminal could take for an escape.
-        let printable = text.prefix(limit).map { (0x20..<0x7F).contains($0.asciiValue ?? 0) ? $0 : "?" }
-        return "\"" + String(printable) + (text.count > limit ? "…\"" : "\"")
+        "\"" + printable(text, limit: limit) + "\""
+    }
+
+    /// Untrusted text as it may go into a log line: at most `limit` characters, each one that is not printable
+    /// ASCII (control bytes, DEL, anything a terminal could take for an escape, non-ASCII) replaced by `?`, and `…`
+    /// where it was cut. Text that needs none of this (an ordinary channel name) is returned as it is.
+    static func printable(_ text: some StringProtocol, limit: Int) -> String {
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return String(text) }
+        let shown = text.prefix(limit).map { (0x20..<0x7F).contains($0.asciiValue ?? 0) ? $0 : "?" }
+        return String(shown) + (text.count > limit ? "…" : "")
     }
 }

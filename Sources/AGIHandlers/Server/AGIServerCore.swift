@@ -9,12 +9,13 @@ struct AGIServerCore: Sendable {
     let logger: Logger
     let registry: AGISessionRegistry
 
-    /// The logger handed to a script: the server's, with the channel, its unique ID and the script.
+    /// The logger handed to a script: the server's, with the channel, its unique ID and the script. The channel and
+    /// the ID come from the peer, so they are logged printable and bounded.
     func sessionLogger(script: String, environment: AGIEnvironment) -> Logger {
         var sessionLogger = logger
         sessionLogger[metadataKey: "agi.script"] = "\(script)"
-        sessionLogger[metadataKey: "agi.channel"] = "\(environment.channel ?? "?")"
-        sessionLogger[metadataKey: "agi.uniqueid"] = "\(environment.uniqueID ?? "?")"
+        sessionLogger[metadataKey: "agi.channel"] = "\(AGIProtocolError.printable(environment.channel ?? "?", limit: 80))"
+        sessionLogger[metadataKey: "agi.uniqueid"] = "\(AGIProtocolError.printable(environment.uniqueID ?? "?", limit: 32))"
         return sessionLogger
     }
 
