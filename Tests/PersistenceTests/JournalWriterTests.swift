@@ -82,4 +82,64 @@ struct JournalWriterTests {
         let text = try String(contentsOf: spoolDirectory.appendingPathComponent("quarantine/\(files[0])"), encoding: .utf8)
         #expect(text.contains("23514"))
     }
+
+    /// A record that passes its checksum but does not decode (another version's format) is kept byte for byte in
+    /// the quarantine directory; the records around it are written and the segment is removed.
+    @Test func anUnreadableSpoolRecordIsQuarantinedByteForByteAndTheRestWritten() async throws {
+        let database = try TestDatabase.create()
+        let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-writer-\(UUID().uuidString)")
+        let unreadable = Array("{\"format\": \"from another version\"}".utf8)
+        do {
+            let spool = try Spool(directory: spoolDirectory, maximumBytes: 1 << 30)
+            try spool.append(Array(try JSONEncoder().encode(JournalBatch((0 ..< 5).map { CallUpdate.finished(call($0), .none) }))))
+            try spool.append(unreadable)
+            try spool.append(Array(try JSONEncoder().encode(JournalBatch((5 ..< 10).map { CallUpdate.finished(call($0), .none) }))))
+        }
+        let writer = try makeWriter(database, spool: spoolDirectory)
+        await writer.flush()
+        let statistics = await writer.statistics
+        #expect(statistics.spoolBytes == 0)
+        #expect(statistics.recordsDrained == 2)
+        #expect(statistics.quarantinedCalls == 1)
+        let rows = try database.connect().query("SELECT count(*) AS n FROM calljournal.calls")
+        #expect(rows.cells == [["10"]])
+        let quarantine = spoolDirectory.appendingPathComponent("quarantine")
+        let files = try FileManager.default.contentsOfDirectory(atPath: quarantine.path)
+        #expect(files.count == 1)
+        #expect(files.first?.hasSuffix(".record") == true)
+        #expect(try Data(contentsOf: quarantine.appendingPathComponent(files[0])) == Data(unreadable))
+    }
+
+    /// Flushes from several places at once (the writer's loop and a reconcile per PBX) while the spool drains after
+    /// an outage: each call arrives exactly once, and no spool file is left behind.
+    @Test func concurrentFlushesDuringADrainLoseNothing() async throws {
+        let database = try TestDatabase.create()
+        let admin = try PostgresConnection.connect(PostgresConnectionSettings(connectionString: "dbname=postgres"))
+        let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-writer-\(UUID().uuidString)")
+        let writer = try makeWriter(database, spool: spoolDirectory)
+        try admin.query("ALTER DATABASE \(admin.quoteIdentifier(database.name)) ALLOW_CONNECTIONS false")
+        for chunk in stride(from: 0, to: 2_000, by: 200) {
+            writer.submit((chunk ..< chunk + 200).map { CallUpdate.finished(call($0), .none) })
+            await writer.flush()
+        }
+        #expect(await writer.statistics.recordsSpooled == 10)
+        try admin.query("ALTER DATABASE \(admin.quoteIdentifier(database.name)) ALLOW_CONNECTIONS true")
+        await withTaskGroup(of: Void.self) { group in
+            for round in 0 ..< 8 {
+                group.addTask {
+                    writer.submit((2_000 + round * 100 ..< 2_100 + round * 100).map { CallUpdate.finished(self.call($0), .none) })
+                    await writer.flush()
+                }
+            }
+        }
+        await writer.flush()
+        let statistics = await writer.statistics
+        #expect(statistics.spoolBytes == 0)
+        #expect(statistics.pendingUpdates == 0)
+        let counts = try #require(try database.connect().query(
+            "SELECT count(*) AS n, count(DISTINCT linkedid) AS d FROM calljournal.calls").first)
+        #expect(counts.cells == ["2800", "2800"])
+        let left = try FileManager.default.contentsOfDirectory(atPath: spoolDirectory.path).filter { $0.hasSuffix(".spool") }
+        #expect(left.isEmpty)
+    }
 }

@@ -71,6 +71,44 @@ struct SpoolTests {
         #expect(SpoolError.full(limit: 100).description.contains("spool.max_bytes"))
     }
 
+    /// A flush still holding a drained segment must never remove a newer file: numbers are not reused.
+    @Test func segmentNumbersAreNeverReusedEvenAfterTheSpoolEmpties() throws {
+        let spool = try Spool(directory: directory, maximumBytes: 1 << 20)
+        try spool.append([1])
+        let first = try #require(try spool.oldestSegment())
+        try spool.remove(first)
+        #expect(spool.isEmpty)
+        try spool.append([2])
+        let second = try #require(try spool.oldestSegment())
+        #expect(second.number > first.number)
+        #expect(second.path != first.path)
+        // Removing the first again (a stale caller) must fail rather than take the new file with it.
+        #expect(throws: SpoolError.self) { try spool.remove(first) }
+        #expect(try records(spool) == [[2]])
+    }
+
+    @Test func aRecordTooLargeToReadBackIsRefusedAndNothingWritten() throws {
+        let spool = try Spool(directory: directory, maximumBytes: 1 << 30)
+        let tooLarge = [UInt8](repeating: 7, count: Spool.maximumRecordBytes + 1)
+        #expect(throws: SpoolError.recordTooLarge(bytes: tooLarge.count, limit: Spool.maximumRecordBytes)) {
+            try spool.append(tooLarge)
+        }
+        #expect(spool.isEmpty)
+        #expect(spool.byteCount == 0)
+    }
+
+    /// A crash right after a segment file was created leaves it empty: it is drained (nothing in it) and removed
+    /// like any other, and does not hide the segments after it.
+    @Test func anEmptySegmentLeftByACrashIsDrainedLikeAnyOther() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: directory.appendingPathComponent("000001.spool").path, contents: nil))
+        let spool = try Spool(directory: directory, maximumBytes: 1 << 20)
+        #expect(!spool.isEmpty)
+        try spool.append([9])
+        #expect(try records(spool) == [[9]])
+        #expect(spool.isEmpty)
+    }
+
     @Test func crc32MatchesTheStandardCheckValue() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
     }

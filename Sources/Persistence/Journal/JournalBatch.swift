@@ -51,15 +51,36 @@ public struct JournalBatch: Sendable, Codable {
         }
     }
 
-    /// Adds every update of another batch (used when a failed batch is merged into the next one).
-    public mutating func merge(_ other: JournalBatch) {
+    /// Adds every update of an older batch (one that could not be written or spooled and waits in memory in front
+    /// of this one). Its callback decisions come first: they happened first, and a task must be opened before a
+    /// later call can close it.
+    public mutating func merge(older other: JournalBatch) {
         for record in other.records.values {
             let key = CallKey(pbx: record.pbx, linkedid: record.linkedid)
             if let existing = records[key], !Self.supersedes(record, existing) { continue }
             records[key] = record
         }
-        decisions.append(contentsOf: other.decisions)
+        decisions = other.decisions + decisions
         updateCount += other.updateCount
+    }
+
+    /// The calls of the batch: those with callback decisions first, in the order of their first decision, then
+    /// the others. Written in this order, one at a time or in parts, decisions keep their order.
+    public var callsInDecisionOrder: [CallKey] {
+        var seen = Set<CallKey>()
+        var keys = decisions.compactMap { seen.insert($0.call).inserted ? $0.call : nil }
+        keys += records.keys.filter { !seen.contains($0) }.sorted { ($0.pbx, $0.linkedid) < ($1.pbx, $1.linkedid) }
+        return keys
+    }
+
+    /// The part of the batch about `calls`: their records and their decisions, in order.
+    public func part(_ calls: some Sequence<CallKey>) -> JournalBatch {
+        let wanted = Set(calls)
+        var part = JournalBatch()
+        for key in wanted { part.records[key] = records[key] }
+        part.decisions = decisions.filter { wanted.contains($0.call) }
+        part.updateCount = part.records.count + part.decisions.count
+        return part
     }
 
     /// True when `candidate` should replace `current`: newer, or as new and final where `current` is not.

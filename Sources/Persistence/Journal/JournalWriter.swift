@@ -60,6 +60,10 @@ public actor JournalWriter {
     /// The highest fill level (in tenths of `spool.max_bytes`) already logged, so each step is logged once.
     private var spoolFillLogged = 0
     private var databaseDownLogged = false
+    /// One flush at a time: a flush suspends while it writes, and a second one (a reconcile's) must not drain the
+    /// same spool segment beside it.
+    private var flushing = false
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(client: PostgresClient, spool: Spool, configuration: Configuration, logger: Logger) {
         self.client = client
@@ -108,9 +112,18 @@ public actor JournalWriter {
         await flush()
     }
 
-    /// Writes what is pending (and what the spool holds) now.
+    /// Writes what is pending now, after draining the spool for up to a second (whole segments, at least one). While
+    /// the spool is not empty, the pending batch is appended to it (behind what is there, so changes keep their
+    /// order) rather than held in memory for the length of a long drain. A flush already running is waited for,
+    /// never run beside.
     public func flush() async {
-        await drainSpool()
+        while flushing { await withCheckedContinuation { flushWaiters.append($0) } }
+        flushing = true
+        defer {
+            flushing = false
+            if !flushWaiters.isEmpty { flushWaiters.removeFirst().resume() }
+        }
+        await drainSpool(for: .seconds(1))
         let batch = pending.withLock { batch in
             let taken = batch
             batch = JournalBatch()
@@ -154,10 +167,9 @@ public actor JournalWriter {
     private func writeCallByCall(_ batch: JournalBatch, firstError: PostgresError) async {
         logger.warning("PostgreSQL rejected a journal batch; writing its calls one by one",
                        metadata: ["error": "\(firstError)", "calls": "\(batch.records.count)"])
-        for (key, record) in batch.records {
-            var single = JournalBatch()
-            single.add(.changed(record))
-            for decision in batch.decisions where decision.call == key { single.add(.finished(record, decision.decision)) }
+        // In the order of the callback decisions: a task must be opened before a later call can close it.
+        for key in batch.callsInDecisionOrder {
+            let single = batch.part([key])
             do {
                 try await client.withConnection { connection in try JournalStore(connection: connection).write(single) }
                 stats.callsWritten += 1
@@ -178,11 +190,10 @@ public actor JournalWriter {
         let entry = QuarantineEntry(error: error.description, sqlState: error.sqlState, constraint: error.constraint,
                                     batch: batch)
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.dateEncodingStrategy = .iso8601
-            try encoder.encode(entry).write(to: path, options: .atomic)
+            try Self.writeDurably(try encoder.encode(entry), to: path)
             logger.error("call quarantined: PostgreSQL rejects it", metadata: [
                 "pbx": "\(key.pbx)", "linkedid": "\(key.linkedid)", "error": "\(error)", "file": "\(path.path)",
             ])
@@ -192,11 +203,55 @@ public actor JournalWriter {
         }
     }
 
+    /// A spool record that passed its checksum but does not decode (written by a version of calljournal with another
+    /// record format): kept, byte for byte, in the quarantine directory before its segment is removed. Returns false
+    /// when even that failed, and the segment must stay.
+    private func quarantineUnreadable(_ record: [UInt8], segment: SpoolSegment, index: Int) -> Bool {
+        let name = "\(Int(Date().timeIntervalSince1970 * 1000))-spool-\(segment.path.deletingPathExtension().lastPathComponent)-\(index).record"
+        let path = configuration.quarantineDirectory.appendingPathComponent(name)
+        do {
+            try Self.writeDurably(Data(record), to: path)
+            stats.quarantinedCalls += 1
+            logger.error("a spool record could not be read; kept in the quarantine directory", metadata: [
+                "segment": "\(segment.path.lastPathComponent)", "file": "\(path.path)", "bytes": "\(record.count)",
+            ])
+            return true
+        } catch {
+            logger.critical("a spool record could not be read nor quarantined; its segment stays in the spool",
+                            metadata: ["segment": "\(segment.path.lastPathComponent)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Writes a file and fsyncs it and its directory, so that it outlives a crash before anything that relies on it
+    /// (removing the spool segment that held its call).
+    private static func writeDurably(_ data: Data, to path: URL) throws {
+        let directory = path.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try data.write(to: path)
+        let file = try FileHandle(forUpdating: path)
+        defer { try? file.close() }
+        try file.synchronize()
+        let descriptor = open(directory.path, O_RDONLY)
+        guard descriptor >= 0 else { throw SpoolError.syncFailed(path: directory.path, reason: "cannot open the directory") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw SpoolError.syncFailed(path: directory.path, reason: "fsync failed") }
+    }
+
     // MARK: Spool
 
     private func spoolOrKeep(_ batch: JournalBatch) {
         do {
-            try spool.append(Array(try JSONEncoder().encode(batch)))
+            let record = Array(try JSONEncoder().encode(batch))
+            let calls = batch.callsInDecisionOrder
+            if record.count > Spool.maximumRecordBytes, calls.count > 1 {
+                // Too large for one record (a batch held in memory through a long outage): spool it in two parts, in
+                // the order of its callback decisions.
+                spoolOrKeep(batch.part(calls.prefix(calls.count / 2)))
+                spoolOrKeep(batch.part(calls.dropFirst(calls.count / 2)))
+                return
+            }
+            try spool.append(record)
             stats.recordsSpooled += 1
             logSpoolFill()
             stats.spoolFull = false
@@ -208,7 +263,7 @@ public actor JournalWriter {
                                 metadata: ["limit": "\(limit)"])
                 spoolFullLogged = true
             }
-            pending.withLock { $0.merge(batch) }
+            pending.withLock { $0.merge(older: batch) }
         } catch let error as SpoolError {
             if case .syncFailed = error {
                 logger.critical("\(error)")
@@ -216,10 +271,10 @@ public actor JournalWriter {
                 exit(75)
             }
             logger.critical("cannot spool a journal batch; holding it in memory", metadata: ["error": "\(error)"])
-            pending.withLock { $0.merge(batch) }
+            pending.withLock { $0.merge(older: batch) }
         } catch {
             logger.critical("cannot encode a journal batch for the spool", metadata: ["error": "\(error)"])
-            pending.withLock { $0.merge(batch) }
+            pending.withLock { $0.merge(older: batch) }
         }
     }
 
@@ -233,13 +288,19 @@ public actor JournalWriter {
         ])
     }
 
-    private func drainSpool() async {
-        while !spool.isEmpty {
+    /// Writes spool segments to PostgreSQL, oldest first, each removed once all its records are in, until the spool
+    /// is empty or `budget` has passed (a segment begun is finished). Stops early when PostgreSQL fails again or the
+    /// task is cancelled (shutdown): the segment is then given back whole, to be replayed next time; the journal's
+    /// upserts absorb the records already written.
+    private func drainSpool(for budget: Duration) async {
+        let deadline = ContinuousClock.now + budget
+        while !spool.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled {
             let segment: SpoolSegment
             do {
                 guard let oldest = try spool.oldestSegment() else { return }
                 segment = oldest
             } catch {
+                spool.abandonDrain()
                 logger.critical("cannot read the spool", metadata: ["error": "\(error)"])
                 return
             }
@@ -248,18 +309,19 @@ public actor JournalWriter {
                 logger.warning("skipped damaged bytes in the spool (a torn write from a crash, or disk damage)",
                                metadata: ["segment": "\(segment.path.lastPathComponent)", "bytes": "\(segment.damagedBytes)"])
             }
-            for record in segment.records {
+            for (index, record) in segment.records.enumerated() {
+                guard !Task.isCancelled else { return spool.abandonDrain() }
                 guard let batch = try? JSONDecoder().decode(JournalBatch.self, from: Data(record)) else {
-                    logger.error("skipped an unreadable spool record", metadata: ["segment": "\(segment.path.lastPathComponent)"])
+                    guard quarantineUnreadable(record, segment: segment, index: index) else { return spool.abandonDrain() }
                     continue
                 }
-                // Leave the segment in place: it is replayed whole next time, and upserts absorb the repeats.
-                guard await write(batch) else { return }
+                guard await write(batch) else { return spool.abandonDrain() }
                 stats.recordsDrained += 1
             }
             do {
                 try spool.remove(segment)
             } catch {
+                spool.abandonDrain()
                 logger.critical("cannot remove a drained spool segment", metadata: ["error": "\(error)"])
                 return
             }
