@@ -27,7 +27,7 @@ public struct PostCallHandler: AGIScriptHandler {
         public var valueMaxDigits: Int
         /// How long Asterisk waits for each key.
         public var digitTimeout: Duration
-        /// Re-prompts after an invalid category code before giving up.
+        /// Re-prompts after an invalid category code (or an invalid value) before giving up.
         public var categoryRetries: Int
 
         public init(
@@ -37,7 +37,7 @@ public struct PostCallHandler: AGIScriptHandler {
             self.categoryMaxDigits = categoryMaxDigits
             self.valueMaxDigits = min(max(valueMaxDigits, 1), 18)
             self.digitTimeout = digitTimeout
-            self.categoryRetries = categoryRetries
+            self.categoryRetries = max(0, categoryRetries)
         }
     }
 
@@ -92,10 +92,11 @@ public struct PostCallHandler: AGIScriptHandler {
         }
         var value: Int64?
         if steps.contains("value") {
-            let typed = try await session.getData(
-                prompt: prompts.file(.enterValue), timeout: configuration.digitTimeout, maxDigits: configuration.valueMaxDigits)
-            let digits = typed.digits.filter(\.isNumber)
-            value = digits.isEmpty ? nil : Int64(digits)
+            switch try await askValue(session, prompts: prompts) {
+            case .typed(let typed): value = typed
+            case .nothing: break
+            case .invalid: return try await finish(session, .invalid)
+            }
         }
         guard category != nil || value != nil else { return try await finish(session, .skipped) }
 
@@ -125,10 +126,38 @@ public struct PostCallHandler: AGIScriptHandler {
                 prompt: prompts.file(.enterCategory),
                 timeout: configuration.digitTimeout, maxDigits: configuration.categoryMaxDigits)
             if typed.digits.isEmpty, attempt == 0 { return .skipped }
-            if let code = Int(typed.digits), let category = snapshot.category(code: code) { return .chosen(category) }
+            if Self.isDigits(typed.digits), let code = Int(typed.digits), let category = snapshot.category(code: code) {
+                return .chosen(category)
+            }
             if attempt < configuration.categoryRetries { try await session.streamFile(prompts.file(.invalidCode)) }
         }
         return .invalid
+    }
+
+    private enum ValueAnswer {
+        case typed(Int64), nothing, invalid
+    }
+
+    /// The value: digits only, ended with `#` (or by typing the most digits allowed). Keys other than digits, or a
+    /// pause that ended the input before `#`, ask again, so a value cut short is not stored as if it were meant;
+    /// nothing typed at all means no value.
+    private func askValue(_ session: AGISession, prompts: PromptSet) async throws(AGIError) -> ValueAnswer {
+        for _ in 0...configuration.categoryRetries {
+            let typed = try await session.getData(
+                prompt: prompts.file(.enterValue), timeout: configuration.digitTimeout, maxDigits: configuration.valueMaxDigits)
+            if typed.digits.isEmpty { return .nothing }
+            let complete = !typed.timedOut || typed.digits.count >= configuration.valueMaxDigits
+            if complete, typed.digits.count <= configuration.valueMaxDigits, Self.isDigits(typed.digits),
+                let value = Int64(typed.digits)
+            {
+                return .typed(value)
+            }
+        }
+        return .invalid
+    }
+
+    private static func isDigits(_ text: String) -> Bool {
+        text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     private func finish(

@@ -9,9 +9,10 @@ public import Logging
 ///
 /// Inputs: with `?did=` the caller (`agi_callerid`, else `?cid=`) is looked up among the
 /// contacts and a known client goes to their responsible employee; without it the extension
-/// (`?ext=`, else `agi_extension`) is looked up. Sets, always all four so that values from an
-/// earlier `route` on the same channel never leak (a blind transfer runs `route` again on the
-/// caller's channel, trace S8):
+/// (`?ext=`, else `agi_extension`) is looked up. Sets always all four, so that values from an
+/// earlier `route` on the same channel do not survive this one (a blind transfer runs `route`
+/// again on the caller's channel, trace S8); for a session that fails before it sets them, the
+/// dialplan in asterisk-conf clears them before each `AGI()`:
 ///
 /// | variable | value |
 /// |---|---|

@@ -61,8 +61,9 @@ public final class AGISession {
         let milliseconds = Int(timeout / .milliseconds(1))
         let result = try await execute(
             .getData(prompt, timeoutMilliseconds: max(1, milliseconds), maxDigits: min(max(1, maxDigits), 1024)))
-        // Only keypad characters are digits; anything else would be a protocol oddity, not input.
-        let digits = String(result.result.filter { $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") })
+        // Keypad keys (0-9, *, #, and A-D on phones that have them) are kept as typed, for the handler to judge;
+        // anything else would be a protocol oddity, not input. `#` ends input and Asterisk leaves it out.
+        let digits = String(result.result.filter { $0.isASCII && ($0.isNumber || "*#ABCD".contains($0)) })
         return AGIDigits(digits: digits, timedOut: result.isTimeout)
     }
 

@@ -116,6 +116,51 @@ import Testing
         #expect(transcript.channel.variables["POSTCALL_VALUE"] == "")
     }
 
+    /// Keys other than digits never pass for a code: `1A` is not category 1.
+    @Test(arguments: ["1A", "1*", "*1"])
+    func aCodeWithOtherKeysIsInvalid(_ typed: String) async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
+        var channel = try recordedChannel(recorded)
+        channel.digits = [typed, typed, typed]
+        let (transcript, saved, _) = try await play(recorded, channel: channel)
+        #expect(saved.isEmpty)
+        #expect(transcript.channel.variables["POSTCALL_STATUS"] == "INVALID")
+    }
+
+    /// `1*5` is not 15, and `50` cut short by a pause (Asterisk's `(timeout)`) is not a value confirmed with `#`:
+    /// both are asked again, and the value typed properly the next time is saved.
+    @Test(arguments: ["1*5", "50 (timeout)", "5B"])
+    func aValueNotConfirmedOrWithOtherKeysIsAskedAgain(_ typed: String) async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
+        var channel = try recordedChannel(recorded)
+        channel.digits = ["2", typed, "500"]
+        let (transcript, saved, _) = try await play(recorded, channel: channel)
+        #expect(saved.map(\.value) == [500])
+        #expect(transcript.channel.variables["POSTCALL_STATUS"] == "SAVED")
+        #expect(
+            transcript.channel.played.map { $0.split(separator: "/").last.map(String.init) ?? "" } == [
+                "enter-category", "enter-value", "enter-value", "saved",
+            ])
+    }
+
+    @Test func aValueInvalidEveryTimeEndsInvalidAndSavesNothing() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
+        var channel = try recordedChannel(recorded)
+        channel.digits = ["2", "1*", "1*", "1*"]
+        let (transcript, saved, _) = try await play(recorded, channel: channel)
+        #expect(saved.isEmpty)
+        #expect(transcript.channel.variables["POSTCALL_STATUS"] == "INVALID")
+    }
+
+    /// Typing the most digits allowed ends input without `#`; that value is complete.
+    @Test func aValueOfTheFullLengthNeedsNoHash() async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
+        var channel = try recordedChannel(recorded)
+        channel.digits = ["2", "123456789"]
+        let (_, saved, _) = try await play(recorded, channel: channel)
+        #expect(saved.map(\.value) == [123_456_789])
+    }
+
     @Test func nothingTypedIsSkipped() async throws {
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
         var channel = try recordedChannel(recorded)
