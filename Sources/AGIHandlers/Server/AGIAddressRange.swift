@@ -28,7 +28,14 @@ public struct AGIAddressRange: Sendable, Hashable, CustomStringConvertible {
         let maximum = bytes.count * 8
         var prefix = maximum
         if parts.count == 2 {
-            guard let parsed = Int(parts[1]), (0...maximum).contains(parsed) else { return nil }
+            guard var parsed = Int(parts[1]) else { return nil }
+            // `::ffff:10.0.0.0/104` is an IPv4-mapped network written in IPv6 terms: 96 bits of mapping prefix, then
+            // the IPv4 prefix. It is kept as the IPv4 network it maps (`10.0.0.0/8`), as client addresses are.
+            if bytes.count == 4, parts[0].contains(":") {
+                guard parsed >= 96 else { return nil }
+                parsed -= 96
+            }
+            guard (0...maximum).contains(parsed) else { return nil }
             prefix = parsed
         }
         self.init(network: bytes, prefixLength: prefix)

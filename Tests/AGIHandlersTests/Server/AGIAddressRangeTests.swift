@@ -21,6 +21,18 @@ import Testing
         #expect(AGIAddressRange("10.20.3.4/16")?.description == "10.20.0.0/16")
     }
 
+    /// An IPv4-mapped network written in IPv6 terms is the IPv4 network it maps.
+    @Test func ipv4MappedNetworksInIPv6Notation() throws {
+        let mapped = try #require(AGIAddressRange("::ffff:10.0.0.0/104"))
+        #expect(mapped == AGIAddressRange("10.0.0.0/8"))
+        #expect(mapped.contains(try address("10.1.2.3")))
+        #expect(mapped.contains(try address("::ffff:10.1.2.3")))
+        #expect(!mapped.contains(try address("11.0.0.1")))
+        #expect(AGIAddressRange("::ffff:192.0.2.7")?.prefixLength == 32)
+        #expect(AGIAddressRange("::ffff:10.0.0.0/64") == nil, "wider than the mapped space: not an IPv4 network")
+        #expect(AGIAddressRange("::ffff:10.0.0.0/129") == nil)
+    }
+
     private func gate(allowing ranges: [String], limit: Int = 10) -> (AGIConnectionGate, AGIServerMetrics) {
         let metrics = AGIServerMetrics()
         var configuration = AGIServerConfiguration()
