@@ -144,4 +144,41 @@ struct JournalWriterTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: spoolDirectory.path).filter { $0.hasSuffix(".spool") }
         #expect(left.isEmpty)
     }
+
+    /// A batch over a limit of one statement (here `statement_timeout`, behind a row lock held elsewhere) is written
+    /// call by call: the other calls go in at once, the blocked one is kept and written once the lock is gone, and
+    /// nothing is quarantined for a timeout.
+    @Test func aBatchOverStatementTimeoutIsWrittenCallByCallAndTheBlockedCallLater() async throws {
+        let database = try TestDatabase.create()
+        let admin = try PostgresConnection.connect(PostgresConnectionSettings(connectionString: "dbname=postgres"))
+        try admin.query("ALTER DATABASE \(admin.quoteIdentifier(database.name)) SET statement_timeout = '300ms'")
+        let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-writer-\(UUID().uuidString)")
+        let writer = try makeWriter(database, spool: spoolDirectory)
+        writer.submit([CallUpdate.changed(call(5))])
+        await writer.flush()
+
+        let locker = try database.connect()
+        try locker.query("SET statement_timeout = 0")
+        try locker.query("BEGIN")
+        try locker.query("SELECT linkedid FROM calljournal.calls WHERE linkedid = $1 FOR UPDATE", "1795358807.5")
+        var later = call(5)
+        later.talkSeconds = 99
+        later.lastEventAt = later.lastEventAt + 60
+        writer.submit((0 ..< 10).map { CallUpdate.finished($0 == 5 ? later : call($0), .none) })
+        await writer.flush()
+        let during = await writer.statistics
+        #expect(during.quarantinedCalls == 0)
+        #expect(during.recordsSpooled == 1, "the blocked call waits in the spool")
+        let rows = try database.connect().query(
+            "SELECT count(*) FILTER (WHERE ended_at IS NOT NULL AND linkedid <> $1) AS written, "
+                + "max(talk_seconds) FILTER (WHERE linkedid = $1) AS blocked FROM calljournal.calls", "1795358807.5")
+        #expect(rows.cells == [["9", "28.000"]], "the nine others are in; the blocked call still has its old version")
+
+        try locker.query("COMMIT")
+        await writer.flush()
+        let after = await writer.statistics
+        #expect(after.spoolBytes == 0)
+        let blocked = try database.connect().query("SELECT talk_seconds FROM calljournal.calls WHERE linkedid = $1", "1795358807.5")
+        #expect(blocked.cells == [["99.000"]])
+    }
 }

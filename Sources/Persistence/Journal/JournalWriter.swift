@@ -11,8 +11,9 @@ import Synchronization
 ///   transaction. When PostgreSQL is unreachable or fails transiently, the batch is appended to the durable spool
 ///   (fsynced) instead, and the spool drains, oldest first, as soon as PostgreSQL answers again. While the spool
 ///   holds anything, new batches queue behind it, so changes reach the journal in order.
-/// - A batch PostgreSQL rejects for its data (SQLSTATE class 22 or 23) is split call by call; the calls that still
-///   fail are quarantined as JSON files with the error, for an operator to inspect, and everything else is written.
+/// - A batch PostgreSQL rejects for its data (SQLSTATE class 22 or 23), or that is over a limit of one statement
+///   (class 54, or 57014 `statement_timeout`), is split call by call; the calls that still fail for their data or a
+///   limit are quarantined as JSON files with the error, for an operator to inspect, and everything else is written.
 /// - When the spool is full, batches stay in memory, coalesced per call, and the log says so loudly.
 ///
 /// The writer runs on its own thread: spool `fsync`s never occupy Swift's cooperative pool.
@@ -149,7 +150,7 @@ public actor JournalWriter {
                 databaseDownLogged = false
             }
             return true
-        } catch let error as PostgresError where error.isDataError {
+        } catch let error as PostgresError where error.isDataError || (error.isStatementLimit && batch.records.count > 1) {
             await writeCallByCall(batch, firstError: error)
             return true
         } catch {
@@ -163,7 +164,8 @@ public actor JournalWriter {
         }
     }
 
-    /// A batch was rejected for its data: write each call alone and quarantine the ones PostgreSQL still rejects.
+    /// A batch was rejected for its data, or was over a limit of one statement: write each call alone and quarantine
+    /// the ones PostgreSQL still rejects.
     private func writeCallByCall(_ batch: JournalBatch, firstError: PostgresError) async {
         logger.warning("PostgreSQL rejected a journal batch; writing its calls one by one",
                        metadata: ["error": "\(firstError)", "calls": "\(batch.records.count)"])
@@ -173,7 +175,9 @@ public actor JournalWriter {
             do {
                 try await client.withConnection { connection in try JournalStore(connection: connection).write(single) }
                 stats.callsWritten += 1
-            } catch let error as PostgresError where error.isDataError {
+            } catch let error as PostgresError where error.isDataError || (error.isStatementLimit && error.sqlState != "57014") {
+                // A single call PostgreSQL refuses for its data, or that alone is over a limit: it would block the
+                // spool for good. A statement timeout alone may be a lock held elsewhere: that one is retried.
                 quarantine(single, key: key, error: error)
             } catch {
                 spoolOrKeep(single)

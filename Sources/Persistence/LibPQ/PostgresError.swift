@@ -46,6 +46,11 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     /// retrying the same row will fail again.
     public var isDataError: Bool { sqlState.hasPrefix("22") || sqlState.hasPrefix("23") }
 
+    /// True when one statement hit a limit that a smaller statement may not: class 54 (program limit exceeded, such
+    /// as too many parameters or a statement too complex) or 57014 (cancelled: `statement_timeout`, or an operator's
+    /// `pg_cancel_backend`). Retrying the same large batch would fail again; its calls one by one may not.
+    public var isStatementLimit: Bool { sqlState.hasPrefix("54") || sqlState == "57014" }
+
     public var description: String {
         var text = "PostgreSQL: \(operation) failed (\(sqlState)"
         if let name = Self.conditionNames[sqlState] { text += " \(name)" }
