@@ -18,6 +18,9 @@ public struct SimulatedChannel: Sendable {
     /// command times out with no digits.
     public var digits: [String]
     public var death: Death
+    /// Sound files Asterisk cannot open (not installed): `STREAM FILE` answers `200 result=-1 endpos=0` and
+    /// `GET DATA` `200 result=-1`, as for a hangup, but the channel lives on and no `HANGUP` follows.
+    public var missingSounds: Set<String> = []
 
     public private(set) var isDead = false
     public private(set) var played: [String] = []
@@ -67,6 +70,7 @@ public struct SimulatedChannel: Sendable {
 
     private mutating func live(_ words: [String], _ arguments: [String]) -> String {
         let isStreamFile = words.starts(with: ["STREAM", "FILE"])
+        if arguments.count > 2, missingSounds.contains(arguments[2]) { return isStreamFile ? "200 result=-1 endpos=0" : "200 result=-1" }
         if death == .atFirstChannelCommand { return dieDuringCommand(isStreamFile ? "200 result=-1 endpos=320" : "200 result=-1") }
         if words.starts(with: ["ANSWER"]) { return "200 result=0" }
         if isStreamFile {

@@ -82,21 +82,23 @@ public struct PostCallHandler: AGIScriptHandler {
             return
         }
 
-        var category: DirectoryCategory?
-        if steps.contains("category") {
-            switch try await askCategory(session, prompts: prompts, snapshot: snapshot) {
-            case .chosen(let chosen): category = chosen
-            case .skipped: return try await finish(session, .skipped)
-            case .invalid: return try await finish(session, .invalid)
+        let answer: MenuAnswer
+        do {
+            answer = try await askMenu(session, steps: steps, prompts: prompts, snapshot: snapshot)
+        } catch {
+            // `result=-1` is also Asterisk's answer when it cannot play a prompt on a live channel.
+            guard error == .channelHungUp else { throw error }
+            if await session.channelIsGone(note: "calljournal postcall: a prompt answered -1; is the channel gone?") {
+                throw error
             }
+            session.logger.warning(
+                "a post-call prompt could not be played on a live channel; are the calljournal sounds installed?",
+                metadata: ["sounds": "\(prompts.file(.enterCategory).split(separator: "/").dropLast().joined(separator: "/"))"])
+            try await finish(session, .failed)
+            throw AGIError.commandRejected(command: "GET DATA", response: "200 result=-1 on a live channel: prompt not played")
         }
-        var value: Int64?
-        if steps.contains("value") {
-            switch try await askValue(session, prompts: prompts) {
-            case .typed(let typed): value = typed
-            case .nothing: break
-            case .invalid: return try await finish(session, .invalid)
-            }
+        guard case .answered(let category, let value) = answer else {
+            return try await finish(session, answer == .invalid ? .invalid : .skipped)
         }
         guard category != nil || value != nil else { return try await finish(session, .skipped) }
 
@@ -112,6 +114,33 @@ public struct PostCallHandler: AGIScriptHandler {
         }
         try await finish(session, .saved, category: category, value: value)
         try await session.streamFile(prompts.file(.saved))
+    }
+
+    private enum MenuAnswer: Equatable {
+        case answered(DirectoryCategory?, Int64?), skipped, invalid
+    }
+
+    /// The steps asked for, in order: the category, then the value.
+    private func askMenu(_ session: AGISession, steps: Set<String>, prompts: PromptSet, snapshot: DirectorySnapshot)
+        async throws(AGIError) -> MenuAnswer
+    {
+        var category: DirectoryCategory?
+        if steps.contains("category") {
+            switch try await askCategory(session, prompts: prompts, snapshot: snapshot) {
+            case .chosen(let chosen): category = chosen
+            case .skipped: return .skipped
+            case .invalid: return .invalid
+            }
+        }
+        var value: Int64?
+        if steps.contains("value") {
+            switch try await askValue(session, prompts: prompts) {
+            case .typed(let typed): value = typed
+            case .nothing: break
+            case .invalid: return .invalid
+            }
+        }
+        return .answered(category, value)
     }
 
     private enum CategoryAnswer {

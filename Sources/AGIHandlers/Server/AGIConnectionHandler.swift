@@ -149,7 +149,7 @@ final class AGIConnectionHandler: ChannelInboundHandler, NIOScheduledCallbackHan
             sendNextPlannedCommand()
         case .interactive(_, let promise):
             mode = .interactive(inFlight: nil, promise: nil)
-            promise?.succeed(AGICommandCompletion(result: outcome, channelHungUp: stateMachine.channelHungUp))
+            promise?.succeed(completion(outcome))
             // A broken protocol leaves nothing to talk about: close rather than wait for the task.
             if case .failure(let error) = outcome, case .protocolViolation = error {
                 closedError = error
@@ -166,13 +166,18 @@ final class AGIConnectionHandler: ChannelInboundHandler, NIOScheduledCallbackHan
         case .interactive(_, let promise):
             closedError = error
             mode = .interactive(inFlight: nil, promise: nil)
-            promise?.succeed(AGICommandCompletion(result: .failure(error), channelHungUp: stateMachine.channelHungUp))
+            promise?.succeed(completion(.failure(error)))
             context?.close(promise: nil)
         case .readingEnvironment, .planned:
             finish(failure: error)
         case .finished:
             break
         }
+    }
+
+    private func completion(_ result: Result<AGIResult, AGIError>) -> AGICommandCompletion {
+        AGICommandCompletion(
+            result: result, channelHungUp: stateMachine.channelHungUp, hangupConfirmed: stateMachine.hangupConfirmed)
     }
 
     // MARK: Commands to Asterisk
@@ -187,7 +192,7 @@ final class AGIConnectionHandler: ChannelInboundHandler, NIOScheduledCallbackHan
     /// An async session's command, on this loop (see ``AGISessionLink``).
     func commandRequested(_ command: AGICommand, promise: EventLoopPromise<AGICommandCompletion>) {
         if let closedError {
-            return promise.succeed(AGICommandCompletion(result: .failure(closedError), channelHungUp: stateMachine.channelHungUp))
+            return promise.succeed(completion(.failure(closedError)))
         }
         guard case .interactive(nil, nil) = mode else {
             preconditionFailure("an async session sent a command while another awaited its response")
@@ -195,7 +200,7 @@ final class AGIConnectionHandler: ChannelInboundHandler, NIOScheduledCallbackHan
         mode = .interactive(inFlight: command, promise: promise)
         if let error = send(command) {
             mode = .interactive(inFlight: nil, promise: nil)
-            promise.succeed(AGICommandCompletion(result: .failure(error), channelHungUp: stateMachine.channelHungUp))
+            promise.succeed(completion(.failure(error)))
         }
     }
 
@@ -239,7 +244,7 @@ final class AGIConnectionHandler: ChannelInboundHandler, NIOScheduledCallbackHan
             let error = closedError ?? connectionGoneError(pending: inFlight)
             closedError = error
             mode = .interactive(inFlight: nil, promise: nil)
-            promise?.succeed(AGICommandCompletion(result: .failure(error), channelHungUp: stateMachine.channelHungUp))
+            promise?.succeed(completion(.failure(error)))
         case .finished:
             break
         }

@@ -18,6 +18,7 @@ public final class AGISession {
     public let logger: Logger
     private let link: AGISessionLink
     private var channelHungUp = false
+    private var hangupConfirmed = false
 
     init(environment: AGIEnvironment, link: AGISessionLink, logger: Logger) {
         self.environment = environment
@@ -37,7 +38,24 @@ public final class AGISession {
     public func execute(_ command: AGICommand) async throws(AGIError) -> AGIResult {
         let completion = await link.execute(command)
         channelHungUp = completion.channelHungUp
+        hangupConfirmed = completion.hangupConfirmed
         return try completion.result.get()
+    }
+
+    /// After a channel command failed with ``AGIError/channelHungUp``: whether the channel is really gone. A
+    /// `result=-1` alone is what Asterisk also answers when it cannot play a prompt on a live channel (the sound
+    /// file is missing or unreadable); when the channel is gone, Asterisk sends `HANGUP` before its next response.
+    /// Unless that was already seen (or a `511`), this sends `VERBOSE note`, which Asterisk answers on a dead
+    /// channel too, and looks again.
+    public func channelIsGone(note: String) async -> Bool {
+        guard !hangupConfirmed else { return true }
+        do {
+            try await verbose(note)
+        } catch {
+            // The connection is gone too: so is the channel, as far as this session is concerned.
+            return true
+        }
+        return hangupConfirmed
     }
 
     /// Answers the channel (no effect when it is already answered).

@@ -4,7 +4,10 @@ import NIOCore
 /// said by then that the channel hung up.
 struct AGICommandCompletion: Sendable {
     var result: Result<AGIResult, AGIError>
+    /// Asterisk said so in any way, `result=-1` to a channel command included.
     var channelHungUp: Bool
+    /// Asterisk said so unmistakably: a `HANGUP` line or `511`.
+    var hangupConfirmed = false
 }
 
 /// An async session's handle on its connection: sends each command to the connection's event

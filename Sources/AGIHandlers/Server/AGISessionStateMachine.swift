@@ -32,8 +32,12 @@ struct AGISessionStateMachine {
     }
 
     private(set) var state: State
-    /// Whether Asterisk has told us that the channel hung up.
+    /// Whether Asterisk has told us that the channel hung up, `result=-1` to a channel command included.
     private(set) var channelHungUp = false
+    /// Whether it said so unmistakably: a `HANGUP` line or `511`. A `result=-1` alone may also be a prompt that
+    /// could not be played on a live channel (a sound file missing); Asterisk sends `HANGUP` before its next
+    /// response when the channel is really gone.
+    private(set) var hangupConfirmed = false
 
     init(environmentLimits: AGIEnvironmentDecoder.Limits) {
         state = .readingEnvironment(AGIEnvironmentDecoder(limits: environmentLimits))
@@ -82,6 +86,7 @@ struct AGISessionStateMachine {
             // Only HANGUP may arrive unasked: Asterisk writes it as soon as it notices the hangup.
             if line == "HANGUP" {
                 channelHungUp = true
+                hangupConfirmed = true
                 return .readMore
             }
             state = .failed
@@ -102,6 +107,7 @@ struct AGISessionStateMachine {
             case .hangup:
                 // S13: HANGUP arrives before the response to the command in flight; keep waiting for it.
                 channelHungUp = true
+                hangupConfirmed = true
                 state = .awaitingResponse(command, decoder)
                 return .readMore
             case .response(let response):
@@ -129,6 +135,7 @@ struct AGISessionStateMachine {
             return .deliver(result)
         case .deadChannel:
             channelHungUp = true
+            hangupConfirmed = true
             return .fail(.channelHungUp)
         case .invalidCommand(let message):
             return .fail(.commandRejected(command: command.description, response: "510 " + message))

@@ -161,6 +161,22 @@ import Testing
         #expect(saved.map(\.value) == [123_456_789])
     }
 
+    /// Asterisk answers `result=-1` both when the channel hung up and when it cannot open a prompt. With the sounds
+    /// not installed the channel lives on: no `HANGUP` follows the probe, so the menu reports FAILED and counts a
+    /// failure instead of passing for a hang-up.
+    @Test(arguments: ["calljournal/en/enter-category", "calljournal/en/enter-value"])
+    func aPromptThatCannotBePlayedOnALiveChannelIsAFailureNotAHangup(_ missing: String) async throws {
+        let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
+        var channel = try recordedChannel(recorded)
+        channel.missingSounds = [missing]
+        let (transcript, saved, metrics) = try await play(recorded, channel: channel)
+        #expect(saved.isEmpty)
+        #expect(transcript.channel.variables["POSTCALL_STATUS"] == "FAILED")
+        #expect(metrics.failures["handler"] == 1)
+        #expect(transcript.commands.contains { $0.hasPrefix("VERBOSE") }, "the probe that tells a hang-up from a failure")
+        #expect(transcript.closedByServer)
+    }
+
     @Test func nothingTypedIsSkipped() async throws {
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
         var channel = try recordedChannel(recorded)
