@@ -87,10 +87,7 @@ public struct PostCallHandler: AGIScriptHandler {
             answer = try await askMenu(session, steps: steps, prompts: prompts, snapshot: snapshot)
         } catch {
             // `result=-1` is also Asterisk's answer when it cannot play a prompt on a live channel.
-            guard error == .channelHungUp else { throw error }
-            if await session.channelIsGone(note: "calljournal postcall: a prompt answered -1; is the channel gone?") {
-                throw error
-            }
+            try await session.rethrowUnlessPromptFailed(error, note: "calljournal postcall: a prompt answered -1; is the channel gone?")
             session.logger.warning(
                 "a post-call prompt could not be played on a live channel; are the calljournal sounds installed?",
                 metadata: ["sounds": "\(prompts.file(.enterCategory).split(separator: "/").dropLast().joined(separator: "/"))"])

@@ -47,6 +47,15 @@ public struct StatusHandler: AGIScriptHandler {
         }
         try await session.setVariable("OPERATOR_STATUS", online ? "ONLINE" : "OFFLINE")
         let prompts = PromptSet(requested: session.request["lang"], channelLanguage: environment.language)
-        try await session.streamFile(prompts.file(online ? .youAreOnline : .youAreOffline))
+        let prompt = prompts.file(online ? .youAreOnline : .youAreOffline)
+        do {
+            try await session.streamFile(prompt)
+        } catch {
+            // The status is saved either way; say so when the prompt, not the caller, was missing.
+            try await session.rethrowUnlessPromptFailed(error, note: "calljournal status: the prompt answered -1; is the channel gone?")
+            session.logger.warning(
+                "an operator-status prompt could not be played on a live channel; are the calljournal sounds installed?",
+                metadata: ["prompt": "\(prompt)"])
+        }
     }
 }

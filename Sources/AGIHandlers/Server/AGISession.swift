@@ -42,12 +42,18 @@ public final class AGISession {
         return try completion.result.get()
     }
 
-    /// After a channel command failed with ``AGIError/channelHungUp``: whether the channel is really gone. A
-    /// `result=-1` alone is what Asterisk also answers when it cannot play a prompt on a live channel (the sound
-    /// file is missing or unreadable); when the channel is gone, Asterisk sends `HANGUP` before its next response.
-    /// Unless that was already seen (or a `511`), this sends `VERBOSE note`, which Asterisk answers on a dead
-    /// channel too, and looks again.
-    public func channelIsGone(note: String) async -> Bool {
+    /// For the error of a command that plays a prompt: throws it again unless it was ``AGIError/channelHungUp``
+    /// on a channel that is still there, that is, the prompt itself could not be played (its sound file missing or
+    /// unreadable). Asterisk answers `result=-1` in both cases; when the channel is gone, it sends `HANGUP` before
+    /// its next response. Unless that was already seen (or a `511`), this sends `VERBOSE note`, which Asterisk
+    /// answers on a dead channel too, and looks again. Returns normally only for a prompt that failed on a live
+    /// channel, for the caller to report.
+    public func rethrowUnlessPromptFailed(_ error: AGIError, note: String) async throws(AGIError) {
+        guard error == .channelHungUp else { throw error }
+        if await channelIsGone(note: note) { throw error }
+    }
+
+    private func channelIsGone(note: String) async -> Bool {
         guard !hangupConfirmed else { return true }
         do {
             try await verbose(note)

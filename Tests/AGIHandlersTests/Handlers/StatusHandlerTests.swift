@@ -3,14 +3,14 @@ import AGIHandlers
 import Testing
 
 @Suite struct StatusHandlerTests {
-    private func play(_ script: String, channel: String) async throws
+    private func play(_ script: String, channel: String, simulated: SimulatedChannel = SimulatedChannel()) async throws
         -> (AGISessionPlayer.Transcript, [(employeeID: Int64, isOnline: Bool)])
     {
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
         let store = InMemoryAnnotationStore()
         let transcript = try await ServerHarness.withServer(store: store) { _, port in
             try await AGISessionPlayer.play(
-                port: port, environment: recorded.environment(script: script, channel: channel), channel: SimulatedChannel())
+                port: port, environment: recorded.environment(script: script, channel: channel), channel: simulated)
         }
         return (transcript, await store.onlineChanges)
     }
@@ -22,6 +22,18 @@ import Testing
         #expect(transcript.commands.first == "ANSWER")
         #expect(transcript.channel.variables["OPERATOR_STATUS"] == "OFFLINE")
         #expect(transcript.channel.played == ["calljournal/en/you-are-offline"])
+    }
+
+    /// The status is saved before its prompt plays; a prompt Asterisk cannot open (answered `result=-1` with the
+    /// channel still up) ends the session normally, after the probe that tells it from a hang-up.
+    @Test func aMissingPromptDoesNotUndoTheStatus() async throws {
+        var simulated = SimulatedChannel()
+        simulated.missingSounds = ["calljournal/en/you-are-offline"]
+        let (transcript, changes) = try await play("status?set=toggle", channel: "PJSIP/101-0000001a", simulated: simulated)
+        #expect(changes.map(\.isOnline) == [false])
+        #expect(transcript.channel.variables["OPERATOR_STATUS"] == "OFFLINE")
+        #expect(transcript.commands.last?.hasPrefix("VERBOSE") == true)
+        #expect(transcript.closedByServer)
     }
 
     @Test func onlineForAnOfflineAgentInUkrainian() async throws {
