@@ -91,10 +91,11 @@ public final class AMIClient: Sendable {
         var lastFailure: AMIError?
         logger.info("AMI client starting", metadata: ["server": "\(configuration)"])
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             let outcome = await runSession()
             if Task.isCancelled { break }
             if outcome.wasReady {
-                backoff.sessionEstablished()
+                backoff.sessionEnded(after: ContinuousClock.now - started)
                 lastFailure = nil
                 logger.warning("AMI connection lost; reconnecting", metadata: ["reason": "\(outcome.reason)"])
             } else {

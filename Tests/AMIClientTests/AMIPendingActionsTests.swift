@@ -62,4 +62,42 @@ import Testing
         #expect(failed.map(\.token) == [2])
         #expect(pending.count == 0)
     }
+
+    /// A list answered `Success` without `EventList: start` is not an empty list: a reconcile against it would close
+    /// every call in progress.
+    @Test func aListAnswerWithoutItsStartIsAFailureNotAnEmptyList() throws {
+        var pending = AMIPendingActions<Int>()
+        pending.register(actionID: "l", action: "CoreShowChannels", isList: true, deadline: now + .seconds(1), token: 7)
+        let answer = pending.responseReceived(AMIMessage([("Response", "Success"), ("ActionID", "l")]))
+        let completion = try #require(answer)
+        #expect(throws: AMIError.self) { try completion.result.get() }
+        #expect(pending.count == 0)
+    }
+
+    /// An item lost on the way (a frame the decoder rejected) must not make its channel look gone.
+    @Test func aListShorterThanItsListItemsIsAFailure() throws {
+        var pending = AMIPendingActions<Int>()
+        pending.register(actionID: "l", action: "CoreShowChannels", isList: true, deadline: now + .seconds(1), token: 7)
+        _ = pending.responseReceived(AMIMessage([("Response", "Success"), ("ActionID", "l"), ("EventList", "start")]))
+        _ = pending.eventReceived(AMIMessage([("Event", "CoreShowChannel"), ("ActionID", "l"), ("Channel", "PJSIP/101-01")]))
+        let complete = AMIMessage([("Event", "CoreShowChannelsComplete"), ("ActionID", "l"), ("EventList", "Complete"), ("ListItems", "2")])
+        guard case .completed(let completion) = pending.eventReceived(complete) else {
+            Issue.record("the list did not complete")
+            return
+        }
+        #expect(throws: AMIError.actionFailed(action: "CoreShowChannels", message: "the list announced 2 items but 1 arrived")) {
+            try completion.result.get()
+        }
+    }
+
+    @Test func aSecondActionWithAWaitingActionIDIsRefused() throws {
+        var pending = AMIPendingActions<Int>()
+        pending.register(actionID: "x", action: "Ping", isList: false, deadline: now + .seconds(1), token: 1)
+        let second = pending.register(actionID: "x", action: "Ping", isList: false, deadline: now + .seconds(1), token: 2)
+        #expect(!second, "the second action is refused")
+        let answer = pending.responseReceived(AMIMessage([("Response", "Success"), ("ActionID", "x")]))
+        let completion = try #require(answer)
+        #expect(completion.token == 1)
+        #expect(pending.count == 0)
+    }
 }

@@ -16,11 +16,30 @@ import Testing
         #expect(backoff.nextDelay(randomUnit: 1) == .milliseconds(800))
     }
 
-    @Test func aSessionResetsTheBackoff() {
+    @Test func aSessionThatStayedUpResetsTheBackoff() {
         var backoff = AMIReconnectBackoff(policy: policy)
         for _ in 0 ..< 5 { _ = backoff.nextDelay(randomUnit: 0) }
-        backoff.sessionEstablished()
+        backoff.sessionEnded(after: .seconds(30))
         #expect(backoff.nextDelay(randomUnit: 0) == .milliseconds(500))
+    }
+
+    /// Logged in, then dropped at once, again and again: the delay keeps growing.
+    @Test func aSessionDroppedRightAfterLoginDoesNotResetTheBackoff() {
+        var backoff = AMIReconnectBackoff(policy: policy)
+        var delays: [Duration] = []
+        for _ in 0 ..< 4 {
+            delays.append(backoff.nextDelay(randomUnit: 0))
+            backoff.sessionEnded(after: .milliseconds(200))
+        }
+        #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
+    }
+
+    @Test func aLoginAfterARejectedOneEndsTheLongestDelay() {
+        var backoff = AMIReconnectBackoff(policy: policy)
+        backoff.loginWasRejected()
+        #expect(backoff.nextDelay(randomUnit: 0) == .seconds(30))
+        backoff.sessionEnded(after: .seconds(1))
+        #expect(backoff.nextDelay(randomUnit: 0) < .seconds(30))
     }
 
     @Test func aRejectedLoginWaitsTheLongestDelay() {

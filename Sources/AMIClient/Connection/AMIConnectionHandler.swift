@@ -105,10 +105,16 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         }
         do {
             let (actionID, bytes) = try encoder.encode(request.action)
-            pending.register(
-                actionID: actionID, action: request.action.name, isList: request.isList,
-                deadline: .now + actionTimeout, token: request.promise
-            )
+            guard
+                pending.register(
+                    actionID: actionID, action: request.action.name, isList: request.isList,
+                    deadline: .now + actionTimeout, token: request.promise)
+            else {
+                let error = AMIError.actionFailed(action: request.action.name, message: "ActionID \(actionID) is already waiting for an answer")
+                request.promise.fail(error)
+                promise?.fail(error)
+                return
+            }
             context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: promise)
         } catch {
             request.promise.fail(AMIError.invalidAction(error))

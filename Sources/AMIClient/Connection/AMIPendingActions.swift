@@ -39,8 +39,13 @@ struct AMIPendingActions<Token> {
 
     var count: Int { entries.count }
 
-    mutating func register(actionID: String, action: String, isList: Bool, deadline: Instant, token: Token) {
+    /// Adds an action; false (and nothing registered) when another action with the same `ActionID` still waits:
+    /// its answer could not be told from this one's.
+    @discardableResult
+    mutating func register(actionID: String, action: String, isList: Bool, deadline: Instant, token: Token) -> Bool {
+        guard entries[actionID] == nil else { return false }
         entries[actionID] = Entry(token: token, action: action, isList: isList, deadline: deadline)
+        return true
     }
 
     /// Matches a response to its action. Returns nil when no action waits for it (a keepalive
@@ -52,9 +57,16 @@ struct AMIPendingActions<Token> {
             let message = response["Message"] ?? "no message"
             return Completion(token: entry.token, result: .failure(.actionFailed(action: entry.action, message: message)))
         }
-        guard entry.isList, response["EventList"]?.lowercased() == "start" else {
+        guard entry.isList else {
             entries[id] = nil
-            return Completion(token: entry.token, result: .success(entry.isList ? [] : [response]))
+            return Completion(token: entry.token, result: .success([response]))
+        }
+        guard response["EventList"]?.lowercased() == "start" else {
+            // Not "an empty list": a caller reconciling against it would take every call for gone.
+            entries[id] = nil
+            return Completion(
+                token: entry.token,
+                result: .failure(.actionFailed(action: entry.action, message: "answered Success without a list (no EventList: start)")))
         }
         entry.acknowledged = true
         entries[id] = entry
@@ -65,6 +77,11 @@ struct AMIPendingActions<Token> {
         guard let id = event.actionID, var entry = entries[id], entry.isList else { return .notAnAnswer }
         if event["EventList"]?.lowercased() == "complete" {
             entries[id] = nil
+            // An item lost on the way (a frame the decoder rejected) would pass for a channel that is gone.
+            if let announced = event["ListItems"].flatMap({ Int($0) }), announced != entry.items.count {
+                let message = "the list announced \(announced) items but \(entry.items.count) arrived"
+                return .completed(Completion(token: entry.token, result: .failure(.actionFailed(action: entry.action, message: message))))
+            }
             return .completed(Completion(token: entry.token, result: .success(entry.items)))
         }
         entry.items.append(event)

@@ -14,10 +14,13 @@ struct AMIReconnectBackoff: Sendable {
         self.policy = policy
     }
 
-    /// Call after a connection logged in: the next failure starts from the initial delay again.
-    mutating func sessionEstablished() {
-        failures = 0
+    /// Call when a connection that logged in has closed, with how long it was up. A session that stayed up at least
+    /// the longest delay counts as recovered: the next attempt starts from the initial delay again. One dropped
+    /// sooner (Asterisk or a proxy closing it right after the login) counts as a failure, so a session that keeps
+    /// flapping is retried ever more slowly instead of twice a second, each time with a reconcile.
+    mutating func sessionEnded(after uptime: Duration) {
         loginRejected = false
+        if uptime >= policy.maximum { failures = 0 }
     }
 
     /// Call after Asterisk rejected the login.
