@@ -8,12 +8,17 @@ import Synchronization
 /// tells it how many it missed before the next element. Dropping the newest (not the oldest)
 /// keeps what the consumer sees in order with a single gap. Memory is bounded by `limit`
 /// elements. The first drop and the recovery are each logged once.
+///
+/// The `.connected` and `.disconnected` markers are never lost: one that finds the buffer full
+/// is kept aside (a few at most: one pair per reconnect) and delivered right after the gap
+/// marker, so the consumer still reconciles after a reconnect it fell behind on.
 final class AMIEventBuffer: Sendable {
     let stream: AsyncStream<AMIStreamElement>
     private let continuation: AsyncStream<AMIStreamElement>.Continuation
     private let logger: Logger
-    /// Elements dropped since the consumer last got a gap marker, and in total.
-    private let drops = Mutex((gap: 0, total: 0))
+    /// Elements dropped since the consumer last got a gap marker, in total, and the connection markers waiting for
+    /// room.
+    private let drops = Mutex((gap: 0, total: 0, markers: [AMIStreamElement]()))
 
     init(limit: Int, logger: Logger) {
         (stream, continuation) = AsyncStream.makeStream(of: AMIStreamElement.self, bufferingPolicy: .bufferingOldest(limit))
@@ -26,14 +31,23 @@ final class AMIEventBuffer: Sendable {
     /// Hands `element` to the consumer, or drops and counts it when the buffer is full.
     func deliver(_ element: AMIStreamElement) {
         drops.withLock { drops in
+            let isMarker: Bool
+            switch element {
+            case .connected, .disconnected: isMarker = true
+            case .event, .eventsDropped: isMarker = false
+            }
             if drops.gap > 0 {
                 switch continuation.yield(.eventsDropped(count: drops.gap)) {
                 case .enqueued:
                     logger.warning("AMI event consumer caught up", metadata: ["dropped": "\(drops.gap)"])
                     drops.gap = 0
                 case .dropped:
-                    drops.gap += 1
-                    drops.total += 1
+                    if isMarker {
+                        drops.markers.append(element)
+                    } else {
+                        drops.gap += 1
+                        drops.total += 1
+                    }
                     return
                 case .terminated:
                     return
@@ -41,10 +55,28 @@ final class AMIEventBuffer: Sendable {
                     return
                 }
             }
-            switch continuation.yield(element) {
+            while let marker = drops.markers.first {
+                guard case .enqueued = continuation.yield(marker) else { break }
+                drops.markers.removeFirst()
+            }
+            // Behind a marker still waiting for room, an element would overtake it: wait with it.
+            let result: AsyncStream<AMIStreamElement>.Continuation.YieldResult
+            if drops.markers.isEmpty {
+                result = continuation.yield(element)
+            } else if isMarker {
+                drops.markers.append(element)
+                return
+            } else {
+                result = .dropped(element)
+            }
+            switch result {
             case .enqueued, .terminated:
                 break
             case .dropped:
+                if isMarker {
+                    drops.markers.append(element)
+                    return
+                }
                 if drops.gap == 0 {
                     logger.warning("AMI event consumer is behind; dropping events until it catches up")
                 }
