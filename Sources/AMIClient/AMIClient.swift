@@ -100,9 +100,15 @@ public final class AMIClient: Sendable {
                 logger.warning("AMI connection lost; reconnecting", metadata: ["reason": "\(outcome.reason)"])
             } else {
                 counters.failedAttempts.add(1, ordering: .relaxed)
-                if case .authenticationFailed = outcome.reason {
+                switch outcome.reason {
+                case .authenticationFailed:
                     counters.authenticationFailures.add(1, ordering: .relaxed)
                     backoff.loginWasRejected()
+                case .invalidAction:
+                    // A username or secret that cannot be sent (CR or LF in it): trying sooner cannot help.
+                    backoff.loginWasRejected()
+                default:
+                    break
                 }
                 // One line per kind of failure, not one per attempt.
                 if lastFailure != outcome.reason {

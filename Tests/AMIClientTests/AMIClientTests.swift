@@ -105,6 +105,32 @@ import Testing
         try await server.stop()
     }
 
+    /// A plain-login secret with a line break cannot be sent: the failure names that (not "closed by the peer"),
+    /// nothing reaches Asterisk, and it is retried only at the longest delay, like a rejected login.
+    @Test func aSecretThatCannotBeSentIsReportedAsSuchAndRetriedSlowly() async throws {
+        let server = try await AMITestServer.start(.init())
+        let (logger, logs) = CapturingLogHandler.logger()
+        let backoff = AMIClientConfiguration.Backoff(initial: .milliseconds(1), maximum: .milliseconds(300), jitter: 0)
+        let client = AMIClient(
+            configuration: server.clientConfiguration(secret: "lab\r\nAction: Originate", md5: false, backoff: backoff),
+            logger: logger)
+        try await withTimeout(.seconds(10)) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await client.run() }
+                try await Task.sleep(for: .milliseconds(1000))
+                group.cancelAll()
+            }
+        }
+        #expect(server.connections >= 2)
+        #expect(server.connections <= 5)
+        #expect(server.actions.isEmpty, "nothing of the secret was sent")
+        let failure = logs.all.first { $0.text.hasPrefix("AMI connection attempt failed") }?.text ?? ""
+        #expect(!failure.contains("closed by the peer"))
+        #expect(failure.contains("Secret"))
+        #expect(!logs.all.contains { $0.text.contains("Originate") })
+        try await server.stop()
+    }
+
     @Test func anUnansweredActionTimesOutAndTheConnectionStays() async throws {
         let server = try await AMITestServer.start(.init(unanswered: ["originate"]))
         let client = AMIClient(

@@ -156,7 +156,8 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
                 logger.debug("sending AMI action", metadata: ["action": "\(amiAction.name)"])
                 context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
             } catch {
-                perform(.close(.invalidAction(error)), context: context)
+                let reason = AMIError.invalidAction(error)
+                perform(machine?.fail(reason) ?? .close(reason), context: context)
             }
         case .announceReady(let serverVersion):
             announced = true

@@ -142,6 +142,12 @@ struct AMIConnectionStateMachine: Sendable {
         return fallback
     }
 
+    /// Something outside the machine makes the connection unusable (an action of the handshake that cannot be
+    /// encoded): closes it for `reason`, which ``connectionClosed(fallback:)`` then reports.
+    mutating func fail(_ reason: AMIError) -> Action {
+        close(reason)
+    }
+
     private mutating func close(_ reason: AMIError) -> Action {
         state = .closed(reason)
         return .close(reason)
