@@ -67,6 +67,17 @@ import Testing
         try await server.stop()
     }
 
+    /// Runs `client` for a second (its reconnect loop included), then stops it.
+    func runForASecond(_ client: AMIClient) async throws {
+        try await withTimeout(.seconds(10)) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await client.run() }
+                try await Task.sleep(for: .milliseconds(1000))
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func plainLoginSendsTheSecret() async throws {
         let server = try await AMITestServer.start(.init())
         let client = AMIClient(configuration: server.clientConfiguration(md5: false), logger: quietLogger)
@@ -86,13 +97,7 @@ import Testing
         let (logger, logs) = CapturingLogHandler.logger()
         let backoff = AMIClientConfiguration.Backoff(initial: .milliseconds(1), maximum: .milliseconds(300), jitter: 0)
         let client = AMIClient(configuration: server.clientConfiguration(secret: "wrong-secret", backoff: backoff), logger: logger)
-        try await withTimeout(.seconds(10)) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await client.run() }
-                try await Task.sleep(for: .milliseconds(1000))
-                group.cancelAll()
-            }
-        }
+        try await runForASecond(client)
         // Doubling from 1 ms would make about ten attempts in a second; the cap allows four.
         #expect(server.connections >= 2)
         #expect(server.connections <= 5)
@@ -114,13 +119,7 @@ import Testing
         let client = AMIClient(
             configuration: server.clientConfiguration(secret: "lab\r\nAction: Originate", md5: false, backoff: backoff),
             logger: logger)
-        try await withTimeout(.seconds(10)) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await client.run() }
-                try await Task.sleep(for: .milliseconds(1000))
-                group.cancelAll()
-            }
-        }
+        try await runForASecond(client)
         #expect(server.connections >= 2)
         #expect(server.connections <= 5)
         #expect(server.actions.isEmpty, "nothing of the secret was sent")
