@@ -15,7 +15,7 @@ import Synchronization
 ///         switch element {
 ///         case .connected: try await reconcile(client.sendList(AMIAction("CoreShowChannels")))
 ///         case .event(let event): tracker.handle(event)
-///         case .eventsDropped, .disconnected: break       // reconcile at the next .connected
+///         case .eventsDropped, .disconnected, .listCompleted: break  // reconcile at the next .connected
 ///         }
 ///     }
 /// }
@@ -184,6 +184,10 @@ public final class AMIClient: Sendable {
         buffer.deliver(.event(AMIEvent(pbx: configuration.pbx, name: name, message: message, receivedAt: Date())))
     }
 
+    fileprivate func listCompleted(actionID: String) {
+        buffer.deliver(.listCompleted(actionID: actionID))
+    }
+
     fileprivate func frameRejected(_ error: AMIDecodingError) {
         let count = counters.rejectedFrames.add(1, ordering: .relaxed).newValue
         // The first rejection is worth a warning; a stream of them is visible in the metric.
@@ -212,6 +216,7 @@ private struct AMIClientObserver: AMIConnectionObserver {
     }
 
     func eventReceived(_ message: AMIMessage, name: String) { client.eventReceived(message, name: name) }
+    func listCompleted(actionID: String) { client.listCompleted(actionID: actionID) }
     func frameRejected(_ error: AMIDecodingError) { client.frameRejected(error) }
     func actionTimedOut(_ action: String) { client.actionTimedOut(action) }
 

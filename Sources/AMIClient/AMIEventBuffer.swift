@@ -9,7 +9,7 @@ import Synchronization
 /// keeps what the consumer sees in order with a single gap. Memory is bounded by `limit`
 /// elements. The first drop and the recovery are each logged once.
 ///
-/// The `.connected` and `.disconnected` markers are never lost: one that finds the buffer full
+/// The `.connected`, `.disconnected` and `.listCompleted` markers are never lost: one that finds the buffer full
 /// is kept aside (a few at most: one pair per reconnect) and delivered right after the gap
 /// marker, so the consumer still reconciles after a reconnect it fell behind on.
 final class AMIEventBuffer: Sendable {
@@ -33,7 +33,7 @@ final class AMIEventBuffer: Sendable {
         drops.withLock { drops in
             let isMarker: Bool
             switch element {
-            case .connected, .disconnected: isMarker = true
+            case .connected, .disconnected, .listCompleted: isMarker = true
             case .event, .eventsDropped: isMarker = false
             }
             if drops.gap > 0 {

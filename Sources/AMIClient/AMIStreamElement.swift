@@ -13,4 +13,8 @@ public enum AMIStreamElement: Sendable {
     case disconnected(AMIError)
     /// The consumer fell behind and `count` elements were dropped just before this one.
     case eventsDropped(count: Int)
+    /// A list action (``AMIClient/sendList(_:)``) with this `ActionID` completed here, between the events before
+    /// and after Asterisk built it: the place to apply its snapshot, so that events older than the list are not
+    /// applied on top of it. Sent before `sendList` returns, and never dropped.
+    case listCompleted(actionID: String)
 }

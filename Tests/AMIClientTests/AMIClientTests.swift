@@ -176,6 +176,28 @@ import Testing
         try await server.stop()
     }
 
+    /// The list's place in the stream: events Asterisk sent before it come before `.listCompleted`, later ones
+    /// after, so a consumer applies the snapshot on top of the older events, not under them.
+    @Test func aListCompletesInItsPlaceInTheEventStream() async throws {
+        let server = try await AMITestServer.start(.init(channelCount: 2, eventsAroundList: true))
+        let client = AMIClient(configuration: server.clientConfiguration(), logger: quietLogger)
+        try await withRunningClient(client) { client, elements in
+            _ = await elements.next()
+            let channels = try await client.sendList(AMIAction("CoreShowChannels", actionID: "snapshot-1"))
+            #expect(channels.count == 2)
+            var seen: [String] = []
+            for _ in 0 ..< 3 {
+                switch await elements.next() {
+                case .event(let event)?: seen.append(event.name)
+                case .listCompleted(let actionID)?: seen.append("list \(actionID)")
+                default: seen.append("other")
+                }
+            }
+            #expect(seen == ["Hangup", "list snapshot-1", "Newchannel"])
+        }
+        try await server.stop()
+    }
+
     @Test func actionsWithoutAConnectionFailAtOnce() async throws {
         let client = AMIClient(
             configuration: AMIClientConfiguration(pbx: "none", username: "lab", secret: "x"), logger: quietLogger

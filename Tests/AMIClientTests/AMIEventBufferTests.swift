@@ -15,6 +15,7 @@ import Testing
         case .disconnected: "disconnected"
         case .event(let event): event.name
         case .eventsDropped(let count): "dropped \(count)"
+        case .listCompleted(let actionID): "list \(actionID)"
         }
     }
 

@@ -23,6 +23,9 @@ final class AMITestServer: Sendable {
         var unanswered: Set<String> = []
         /// How many items `CoreShowChannels` lists.
         var channelCount = 3
+        /// Write a `Hangup` event just before the `CoreShowChannels` answer and a `Newchannel` just after its end,
+        /// as a busy Asterisk interleaves them.
+        var eventsAroundList = false
     }
 
     let behaviour: Behaviour
@@ -121,13 +124,15 @@ private final class AMITestServerSession: ChannelInboundHandler {
         case "ping":
             write("Response: Success\r\nActionID: \(id)\r\nPing: Pong\r\nTimestamp: 1795358806.804466\r\n\r\n", context: context)
         case "coreshowchannels":
-            var text = "Response: Success\r\nActionID: \(id)\r\nEventList: start\r\nMessage: Channels will follow\r\n\r\n"
+            var text = behaviour.eventsAroundList ? "Event: Hangup\r\nChannel: PJSIP/199-00000009\r\n\r\n" : ""
+            text += "Response: Success\r\nActionID: \(id)\r\nEventList: start\r\nMessage: Channels will follow\r\n\r\n"
             for index in 0 ..< behaviour.channelCount {
                 text += "Event: CoreShowChannel\r\nActionID: \(id)\r\nChannel: PJSIP/10\(index)-0000000\(index)\r\n"
                     + "Uniqueid: 1795358806.\(index)\r\nLinkedid: 1795358806.0\r\n\r\n"
             }
             text += "Event: CoreShowChannelsComplete\r\nActionID: \(id)\r\nEventList: Complete\r\n"
                 + "ListItems: \(behaviour.channelCount)\r\n\r\n"
+            if behaviour.eventsAroundList { text += "Event: Newchannel\r\nChannel: PJSIP/198-00000010\r\n\r\n" }
             write(text, context: context)
         case "userevent":
             write("Response: Success\r\nActionID: \(id)\r\n\r\n", context: context)

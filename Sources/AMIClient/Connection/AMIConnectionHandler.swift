@@ -13,6 +13,7 @@ struct AMIOutboundRequest: Sendable {
 protocol AMIConnectionObserver: Sendable {
     func connectionReady(serverVersion: String, channel: any Channel)
     func eventReceived(_ message: AMIMessage, name: String)
+    func listCompleted(actionID: String)
     func frameRejected(_ error: AMIDecodingError)
     func actionTimedOut(_ action: String)
     func connectionClosed(reason: AMIError, wasReady: Bool)
@@ -139,6 +140,11 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
             case .notAnAnswer: break
             case .collected: return
             case .completed(let completion):
+                // The marker goes into the event stream before the caller of sendList resumes, in order with
+                // the events around it.
+                if case .success = completion.result, let actionID = message.actionID {
+                    observer.listCompleted(actionID: actionID)
+                }
                 complete(completion)
                 return
             }

@@ -39,10 +39,20 @@ struct CallPipelineService: Service {
         }
     }
 
+    /// A live-channel list that came back and waits for its place in the event stream (its `.listCompleted`).
+    private struct Snapshot {
+        var actionID: String
+        var live: [AMIMessage]
+        var takenAt: Date
+        var closingJournalCalls: Bool
+    }
+
     private func consume() async {
         var directoryVersion = directory.current.version
         var tracker = CallTracker(configuration: configuration,
                                   directory: EndpointDirectory(directory.current.data, trunks: trunks))
+        var snapshot: Snapshot?
+        var lists = 0
         for await element in client.events {
             let current = directory.current
             if current.version != directoryVersion {
@@ -57,35 +67,52 @@ struct CallPipelineService: Service {
             case .connected(let version):
                 logger.info("AMI connected; reconciling calls in progress", metadata: ["pbx": "\(configuration.pbx)",
                                                                                       "asterisk": "\(version)"])
-                await reconcile(&tracker, closingJournalCalls: true)
+                lists += 1
+                snapshot = await listLiveChannels(number: lists, closingJournalCalls: true)
             case .eventsDropped(let count):
                 logger.error("AMI events were dropped; reconciling calls in progress",
                              metadata: ["pbx": "\(configuration.pbx)", "dropped": "\(count)"])
-                await reconcile(&tracker, closingJournalCalls: false)
+                // Events dropped while a list was on its way are older than the list, which covers them.
+                guard snapshot == nil else { continue }
+                lists += 1
+                snapshot = await listLiveChannels(number: lists, closingJournalCalls: false)
+            case .listCompleted(let actionID):
+                // Every event before this point is older than the list: now it is the newer picture.
+                guard let taken = snapshot, taken.actionID == actionID else { continue }
+                snapshot = nil
+                await reconcile(&tracker, with: taken)
             case .disconnected(let error):
                 logger.warning("AMI disconnected", metadata: ["pbx": "\(configuration.pbx)", "error": "\(error)"])
             }
         }
     }
 
-    /// Lists the live channels and lets the tracker close what ended in a gap and adopt what it missed. After every
-    /// (re)connect, calls the journal still shows in progress for this PBX but Asterisk no longer has (they ended
-    /// while no daemon was connected, or a daemon was killed) are closed in the journal as ended while disconnected.
-    private func reconcile(_ tracker: inout CallTracker, closingJournalCalls: Bool) async {
-        let live: [AMIMessage]
+    /// Lists the live channels with `CoreShowChannels`. The list is applied when the event stream reaches its
+    /// `.listCompleted` (events queued before it are older), by ``reconcile(_:with:)``.
+    private func listLiveChannels(number: Int, closingJournalCalls: Bool) async -> Snapshot? {
+        let actionID = "calljournal-reconcile-\(number)"
         do {
-            live = try await client.sendList(AMIAction("CoreShowChannels")).filter { $0.eventName == "CoreShowChannel" }
+            let live = try await client.sendList(AMIAction("CoreShowChannels", actionID: actionID))
+                .filter { $0.eventName == "CoreShowChannel" }
+            return Snapshot(actionID: actionID, live: live, takenAt: Date(), closingJournalCalls: closingJournalCalls)
         } catch {
             logger.error("CoreShowChannels failed; calls that ended during the gap stay open until the next reconnect",
                          metadata: ["pbx": "\(configuration.pbx)", "error": "\(error)"])
-            return
+            return nil
         }
-        let updates = tracker.reconcile(liveChannels: live, now: Date())
+    }
+
+    /// Lets the tracker close what ended in a gap and adopt what it missed. After every (re)connect, calls the
+    /// journal still shows in progress for this PBX but Asterisk no longer has (they ended while no daemon was
+    /// connected, or a daemon was killed) are closed in the journal as ended while disconnected.
+    private func reconcile(_ tracker: inout CallTracker, with snapshot: Snapshot) async {
+        let live = snapshot.live
+        let updates = tracker.reconcile(liveChannels: live, now: snapshot.takenAt)
         writer.submit(updates)
         logger.info("reconciled", metadata: [
             "pbx": "\(configuration.pbx)", "liveChannels": "\(live.count)", "updates": "\(updates.count)",
         ])
-        guard closingJournalCalls else { return }
+        guard snapshot.closingJournalCalls else { return }
         // What the writer already holds must reach the journal first, or its final versions would be closed here.
         await writer.flush()
         let linkedids = Array(Set(live.compactMap { $0["Linkedid"] }))
