@@ -60,12 +60,20 @@ struct DirectoryRefreshService: Service {
         }
     }
 
-    /// Returns when a notification arrives or `interval` passes; wakes every second to notice shutdown.
-    private func waitForChange() async throws {
+    /// Returns when a notification arrives or `interval` passes; wakes every second to notice shutdown. After a
+    /// notification it waits a further quiet moment (up to `settle`) for the rest of a burst, so that a sync
+    /// writing thousands of contacts one transaction at a time costs a few reloads, not one per row.
+    private func waitForChange(settle: Duration = .milliseconds(300)) async throws {
         let deadline = ContinuousClock.now + interval
         while ContinuousClock.now < deadline && !Task.isCancelled && !Task.isShuttingDownGracefully {
             let notifications = try await client.withConnection { try $0.waitForNotifications(timeout: .seconds(1)) }
-            if !notifications.isEmpty { return }
+            guard !notifications.isEmpty else { continue }
+            let settled = ContinuousClock.now + settle
+            while ContinuousClock.now < settled, !Task.isCancelled {
+                let more = try await client.withConnection { try $0.waitForNotifications(timeout: .milliseconds(100)) }
+                if more.isEmpty { break }
+            }
+            return
         }
     }
 }

@@ -31,7 +31,9 @@ final class HolderDirectorySource: SynchronousDirectorySource {
     func currentSnapshot() -> DirectorySnapshot {
         let (version, data) = holder.current
         return cache.withLock { cached in
-            if cached.version != version { cached = (version, DirectorySnapshot(data)) }
+            // Only forwards: a session that read the holder just before a refresh must not replace the newer
+            // snapshot another loop already built with its older one.
+            if version > cached.version { cached = (version, DirectorySnapshot(data)) }
             return cached.snapshot
         }
     }
