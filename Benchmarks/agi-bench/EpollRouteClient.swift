@@ -24,9 +24,8 @@ struct EpollRouteClient: Sendable {
     /// Runs `concurrency` sessions on `threads` threads of their own, each with an equal share
     /// and an epoll loop of its own, and merges what they measured.
     func run(concurrency: Int, threads: Int, duration: Duration) async -> LoadResult {
-        let shares = (0..<max(1, min(threads, concurrency))).map { thread in
-            concurrency / max(1, min(threads, concurrency)) + (thread < concurrency % max(1, min(threads, concurrency)) ? 1 : 0)
-        }
+        let count = max(1, min(threads, concurrency))
+        let shares = (0..<count).map { concurrency / count + ($0 < concurrency % count ? 1 : 0) }
         return await withTaskGroup(of: LoadResult.self) { group in
             for share in shares {
                 group.addTask {

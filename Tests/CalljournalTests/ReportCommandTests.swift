@@ -23,6 +23,16 @@ struct ReportCommandTests {
         return result
     }
 
+    /// Runs a command that must be refused with `status` and a message containing `message`.
+    func expectRefusal(_ arguments: [String], status: Int32, saying message: String? = nil,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try runner.run(arguments + ["--database-url", database.url])
+        #expect(result.status == status, "\(arguments): \(result.standardError)", sourceLocation: sourceLocation)
+        if let message {
+            #expect(result.standardError.contains(message), "\(result.standardError)", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func summaryOfADayMatchesTheHandComputedFigures() throws {
         let csv = try calljournal("report", "summary", "--from", "2025-06-01", "--to", "2025-06-02", "--format", "csv")
         #expect(csv.standardOutput == """
@@ -56,14 +66,10 @@ struct ReportCommandTests {
     }
 
     @Test func anUnknownEmployeeOrBucketIsAClearError() throws {
-        let unknown = try runner.run(["report", "summary", "--from", "2025-06-01", "--to", "2025-06-02",
-                                      "--employee", "999", "--database-url", database.url])
-        #expect(unknown.status == 1)
-        #expect(unknown.standardError.contains("no employee has extension 999"))
-        let bucket = try runner.run(["report", "summary", "--from", "2025-06-01", "--to", "2025-06-02", "--by", "month",
-                                     "--database-url", database.url])
-        #expect(bucket.status == 65)
-        #expect(bucket.standardError.contains("unknown bucket"))
+        try expectRefusal(["report", "summary", "--from", "2025-06-01", "--to", "2025-06-02", "--employee", "999"],
+                          status: 1, saying: "no employee has extension 999")
+        try expectRefusal(["report", "summary", "--from", "2025-06-01", "--to", "2025-06-02", "--by", "month"],
+                          status: 65, saying: "unknown bucket")
     }
 
     @Test func csvExportFollowsRFC4180WithCommasQuotesNewlinesAndCyrillic() throws {
@@ -98,29 +104,17 @@ struct ReportCommandTests {
              WHERE c.id = \(id) AND m.set_by = 'supervisor'
             """) == ["cli supervisor 1500.50 5 4"])
 
-        let unknown = try runner.run(["annotate", id, "--category", "999999", "--database-url", database.url])
-        #expect(unknown.status == 1)
-        #expect(unknown.standardError.contains("no category has code 999999"))
+        try expectRefusal(["annotate", id, "--category", "999999"], status: 1, saying: "no category has code 999999")
         _ = try runner.run(["category", "update", code, "--no-active", "--database-url", database.url])
-        let inactive = try runner.run(["annotate", id, "--category", code, "--database-url", database.url])
-        #expect(inactive.status == 65)
-        #expect(inactive.standardError.contains("inactive"))
-        let rating = try runner.run(["annotate", id, "--call-rating", "6", "--database-url", database.url])
-        #expect(rating.status == 65)
-        #expect(rating.standardError.contains("a rating is 1 to 5"))
-        let missing = try runner.run(["annotate", "987654321", "--comment", "x", "--database-url", database.url])
-        #expect(missing.status == 1)
-        #expect(missing.standardError.contains("no call has id 987654321"))
+        try expectRefusal(["annotate", id, "--category", code], status: 65, saying: "inactive")
+        try expectRefusal(["annotate", id, "--call-rating", "6"], status: 65, saying: "a rating is 1 to 5")
+        try expectRefusal(["annotate", "987654321", "--comment", "x"], status: 1, saying: "no call has id 987654321")
     }
 
     @Test func exportRejectsUnknownFieldsAndTheTableFormat() throws {
-        let field = try runner.run(["export", "calls", "--from", "2025-06-01", "--to", "2025-06-02",
-                                    "--fields", "id,password", "--database-url", database.url])
-        #expect(field.status == 64)
-        #expect(field.standardError.contains("unknown field password"))
-        let table = try runner.run(["export", "calls", "--from", "2025-06-01", "--to", "2025-06-02", "--format", "table",
-                                    "--database-url", database.url])
-        #expect(table.status == 64)
+        try expectRefusal(["export", "calls", "--from", "2025-06-01", "--to", "2025-06-02", "--fields", "id,password"],
+                          status: 64, saying: "unknown field password")
+        try expectRefusal(["export", "calls", "--from", "2025-06-01", "--to", "2025-06-02", "--format", "table"], status: 64)
     }
 
     @Test func exportingAMillionCallsRunsInConstantMemory() throws {

@@ -90,7 +90,7 @@ public struct PostCallHandler: AGIScriptHandler {
             try await session.rethrowUnlessPromptFailed(error, note: "calljournal postcall: a prompt answered -1; is the channel gone?")
             session.logger.warning(
                 "a post-call prompt could not be played on a live channel; are the calljournal sounds installed?",
-                metadata: ["sounds": "\(prompts.file(.enterCategory).split(separator: "/").dropLast().joined(separator: "/"))"])
+                metadata: ["sounds": "\(prompts.directory)"])
             try await finish(session, .failed)
             throw AGIError.commandRejected(command: "GET DATA", response: "200 result=-1 on a live channel: prompt not played")
         }

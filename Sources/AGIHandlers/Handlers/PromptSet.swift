@@ -26,9 +26,12 @@ public struct PromptSet: Sendable, Equatable {
         language = candidate ?? "en"
     }
 
+    /// Where the recordings are, under Asterisk's sounds directory: `calljournal/<lang>`.
+    public var directory: String { "calljournal/\(language)" }
+
     /// The file name for `STREAM FILE`/`GET DATA`, e.g. `calljournal/ru/enter-value`.
     public func file(_ prompt: Prompt) -> String {
-        "calljournal/\(language)/\(prompt.rawValue)"
+        "\(directory)/\(prompt.rawValue)"
     }
 
     private static func normalised(_ text: String?) -> String? {

@@ -236,10 +236,7 @@ public actor JournalWriter {
         let file = try FileHandle(forUpdating: path)
         defer { try? file.close() }
         try file.synchronize()
-        let descriptor = open(directory.path, O_RDONLY)
-        guard descriptor >= 0 else { throw SpoolError.syncFailed(path: directory.path, reason: "cannot open the directory") }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw SpoolError.syncFailed(path: directory.path, reason: "fsync failed") }
+        try Spool.synchronizeDirectory(directory)
     }
 
     // MARK: Spool

@@ -140,6 +140,11 @@ public final class Spool {
     }
 
     private func syncDirectory() throws(SpoolError) {
+        try Self.synchronizeDirectory(directory)
+    }
+
+    /// Makes a directory's entries (files created, renamed or removed in it) durable.
+    static func synchronizeDirectory(_ directory: URL) throws(SpoolError) {
         let descriptor = open(directory.path, O_RDONLY)
         guard descriptor >= 0 else {
             throw .syncFailed(path: directory.path, reason: "cannot open the directory: \(String(cString: strerror(errno)))")
