@@ -30,12 +30,12 @@ final class AMIEventBuffer: Sendable {
 
     /// Hands `element` to the consumer, or drops and counts it when the buffer is full.
     func deliver(_ element: AMIStreamElement) {
+        let isMarker: Bool
+        switch element {
+        case .connected, .disconnected, .listCompleted: isMarker = true
+        case .event, .eventsDropped: isMarker = false
+        }
         drops.withLock { drops in
-            let isMarker: Bool
-            switch element {
-            case .connected, .disconnected, .listCompleted: isMarker = true
-            case .event, .eventsDropped: isMarker = false
-            }
             if drops.gap > 0 {
                 switch continuation.yield(.eventsDropped(count: drops.gap)) {
                 case .enqueued:
@@ -49,42 +49,25 @@ final class AMIEventBuffer: Sendable {
                         drops.total += 1
                     }
                     return
-                case .terminated:
-                    return
-                @unknown default:
+                default:
                     return
                 }
             }
-            while let marker = drops.markers.first {
-                guard case .enqueued = continuation.yield(marker) else { break }
+            // Markers queue up and go out in order as room allows.
+            if isMarker { drops.markers.append(element) }
+            while let marker = drops.markers.first, case .enqueued = continuation.yield(marker) {
                 drops.markers.removeFirst()
             }
-            // Behind a marker still waiting for room, an element would overtake it: wait with it.
-            let result: AsyncStream<AMIStreamElement>.Continuation.YieldResult
+            guard !isMarker else { return }
+            // An event behind a marker still waiting for room would overtake it: it is dropped with the others.
             if drops.markers.isEmpty {
-                result = continuation.yield(element)
-            } else if isMarker {
-                drops.markers.append(element)
-                return
-            } else {
-                result = .dropped(element)
+                guard case .dropped = continuation.yield(element) else { return }
             }
-            switch result {
-            case .enqueued, .terminated:
-                break
-            case .dropped:
-                if isMarker {
-                    drops.markers.append(element)
-                    return
-                }
-                if drops.gap == 0 {
-                    logger.warning("AMI event consumer is behind; dropping events until it catches up")
-                }
-                drops.gap += 1
-                drops.total += 1
-            @unknown default:
-                break
+            if drops.gap == 0 {
+                logger.warning("AMI event consumer is behind; dropping events until it catches up")
             }
+            drops.gap += 1
+            drops.total += 1
         }
     }
 

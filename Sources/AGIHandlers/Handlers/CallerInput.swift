@@ -9,6 +9,12 @@ public enum CallerInput {
         return text
     }
 
+    /// Keys typed for a number (a category code, a value): digits only. `*` and `A`-`D` are keys too, but not part of
+    /// a number.
+    public static func isKeyedNumber(_ text: String) -> Bool {
+        text.utf8.allSatisfy(isDigit)
+    }
+
     /// A phone number reduced to its digits (`+7 (916) 123-45-67` -> `79161234567`), 3-20 digits;
     /// `nil` for anything with letters or other symbols.
     public static func phoneNumber(_ text: String?) -> String? {

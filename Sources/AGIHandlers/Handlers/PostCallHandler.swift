@@ -152,7 +152,7 @@ public struct PostCallHandler: AGIScriptHandler {
                 prompt: prompts.file(.enterCategory),
                 timeout: configuration.digitTimeout, maxDigits: configuration.categoryMaxDigits)
             if typed.digits.isEmpty, attempt == 0 { return .skipped }
-            if Self.isDigits(typed.digits), let code = Int(typed.digits), let category = snapshot.category(code: code) {
+            if CallerInput.isKeyedNumber(typed.digits), let code = Int(typed.digits), let category = snapshot.category(code: code) {
                 return .chosen(category)
             }
             if attempt < configuration.categoryRetries { try await session.streamFile(prompts.file(.invalidCode)) }
@@ -173,17 +173,13 @@ public struct PostCallHandler: AGIScriptHandler {
                 prompt: prompts.file(.enterValue), timeout: configuration.digitTimeout, maxDigits: configuration.valueMaxDigits)
             if typed.digits.isEmpty { return .nothing }
             let complete = !typed.timedOut || typed.digits.count >= configuration.valueMaxDigits
-            if complete, typed.digits.count <= configuration.valueMaxDigits, Self.isDigits(typed.digits),
+            if complete, typed.digits.count <= configuration.valueMaxDigits, CallerInput.isKeyedNumber(typed.digits),
                 let value = Int64(typed.digits)
             {
                 return .typed(value)
             }
         }
         return .invalid
-    }
-
-    private static func isDigits(_ text: String) -> Bool {
-        text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     private func finish(
