@@ -104,8 +104,9 @@ public final class AMIClient: Sendable {
                 case .authenticationFailed:
                     counters.authenticationFailures.add(1, ordering: .relaxed)
                     backoff.loginWasRejected()
-                case .invalidAction:
-                    // A username or secret that cannot be sent (CR or LF in it): trying sooner cannot help.
+                case .invalidAction, .unsupportedVersion:
+                    // A username or secret that cannot be sent (CR or LF in it), or an Asterisk too old to tell
+                    // calls apart: trying sooner cannot help.
                     backoff.loginWasRejected()
                 default:
                     break

@@ -21,6 +21,9 @@ public enum AMIError: Error, Sendable, Hashable {
     case protocolViolation(String)
     /// The action could not be encoded (CR/LF in a value, an invalid key).
     case invalidAction(AMIEncodingError)
+    /// The banner names an AMI version whose events carry no `Linkedid` (AMI 1.x of Asterisk 11 and older, and
+    /// AMI 2.0–2.7 of Asterisk 12 and 13.0–13.4): calls cannot be told apart. Retried only at the longest delay.
+    case unsupportedVersion(String)
 }
 
 extension AMIError: CustomStringConvertible {
@@ -47,6 +50,10 @@ extension AMIError: CustomStringConvertible {
             "the AMI peer broke the protocol: \(detail)"
         case .invalidAction(let error):
             error.description
+        case .unsupportedVersion(let version):
+            "the AMI server speaks 'Asterisk Call Manager/\(version)' (\(AMIVersion.describe(version))), whose events "
+                + "carry no Linkedid, so calls cannot be told apart; calljournal needs AMI 2.8 or later "
+                + "(Asterisk 13.5 or later, 16 or later recommended)"
         }
     }
 }

@@ -38,9 +38,12 @@ extension CallTracker {
         message["Uniqueid"] == message["Linkedid"]
     }
 
+    /// A channel hung up while the daemon was not listening. Its call is taken to have ended at the last event seen
+    /// for it, not at the reconnect: the gap is not talk (an Asterisk restart would otherwise add its length).
     private mutating func channelVanished(_ uniqueid: String, at time: Date, _ batch: inout UpdateBatch) {
         guard let channel = channels.removeValue(forKey: uniqueid), let linkedid = channel.linkedid else { return }
-        calls[linkedid]?.depart(channel, at: time, ending: .hangup)
+        let lastSeen = min(time, calls[linkedid]?.lastSeenAt ?? time)
+        calls[linkedid]?.depart(channel, at: lastSeen, ending: .hangup)
         finishIfEmpty(linkedid, at: time, endedWhileDisconnected: true, &batch)
     }
 
@@ -57,6 +60,8 @@ extension CallTracker {
         guard known, isUp, !channel.isUp else { return }
         channels[uniqueid]?.isUp = true
         channel.isUp = true
-        if calls[linkedid]?.channelAnswered(channel, at: now) == true { markChanged(linkedid, at: now, &batch) }
+        if calls[linkedid]?.channelAnswered(channel, at: now, observed: false) == true {
+            markChanged(linkedid, at: now, &batch)
+        }
     }
 }

@@ -77,11 +77,24 @@ public struct CallTracker: Sendable {
         case .blindTransfer: blindTransferred(event, at: time, &batch)
         case .attendedTransfer: attendedTransferred(event, at: time, &batch)
         case .queueCallerJoin: queueJoined(event, at: time, &batch)
+        case .queueCallerAbandon: queueAbandoned(event, at: time, &batch)
+        case .queueCallerLeave: queueLeft(event, at: time, &batch)
         case .agentConnect: agentConnected(event, at: time, &batch)
+        case .pickup: pickedUp(event, at: time, &batch)
+        case .parkedCall: parked(event, at: time, &batch)
+        case .unparkedCall: unparked(event, at: time, &batch)
+        case .hold(let on): holdChanged(event, on: on, at: time, &batch)
         case .recordingVariable(let fromMixMonitor): recordingNamed(event, fromMixMonitor: fromMixMonitor, at: time, &batch)
+        case .routeVariable(let variable): routeVariableSet(event, variable, at: time, &batch)
         case .cdr: cdrReceived(event)
         case .channelEnding: if let id = event["UniqueID"] { channels[id]?.isEnding = true }
         case .linkedidEnded: linkedidEnded(event, at: time, &batch)
+        case .signOfLife:
+            if let uniqueid = event["Uniqueid"], let linkedid = channels[uniqueid]?.linkedid,
+               time > (calls[linkedid]?.lastSeenAt ?? time) {
+                calls[linkedid]?.lastSeenAt = time
+            }
+            return []
         }
         return batch.updates(calls: calls)
     }
@@ -90,67 +103,97 @@ public struct CallTracker: Sendable {
     /// call its `Linkedid` names. Nil when the event names no channel, or an unknown one and `adopting` is false.
     ///
     /// Only the event's own channel fields move a channel to another call: the `Transferee…`/`TransferTarget…`
-    /// snapshot of `AttendedTransfer` still shows the Linkedid from before the re-link (trace S9).
+    /// snapshot of `AttendedTransfer` still shows the Linkedid from before the re-link (trace S9), and so do a
+    /// picked-up or retrieving channel's events until it enters the bridge (trace S19).
+    ///
+    /// An event without a `Linkedid` comes from AMI 1.x (Asterisk 11 and older), where a channel's Linkedid is not
+    /// reported: such channels are not tracked, rather than each being taken for a call of its own.
     mutating func trackChannel(
         _ event: AMIMessage, _ fields: ChannelFields, at time: Date, adopting: Bool, _ batch: inout UpdateBatch
     ) -> TrackedChannel? {
-        guard let uniqueid = event[fields.uniqueid], !uniqueid.isEmpty else { return nil }
-        let linkedid = AMIValue.meaningful(event[fields.linkedid]) ?? uniqueid
+        guard let uniqueid = event[fields.uniqueid], !uniqueid.isEmpty, let reported = event[fields.linkedid] else {
+            return nil
+        }
+        let linkedid = reported.isEmpty ? uniqueid : reported
         if let known = channels[uniqueid] {
-            guard known.linkedid != linkedid, fields.followsRelink else { return known }
+            if let call = known.linkedid, time > (calls[call]?.lastSeenAt ?? time) { calls[call]?.lastSeenAt = time }
+            guard known.linkedid != linkedid, fields.followsRelink, !known.formerLinkedids.contains(linkedid) else {
+                return known
+            }
             return move(uniqueid, to: linkedid, at: time, &batch)
         }
         guard adopting else { return nil }
         let channel = TrackedChannel(
             uniqueid: uniqueid, name: event[fields.channel] ?? "", linkedid: linkedid,
-            isUp: event[fields.state] == "6", directory: directory
+            isUp: event[fields.state] == "6", at: time, directory: directory
         )
         channels[uniqueid] = channel
-        let caller = uniqueid == linkedid ? TrackedCall.CallerInfo(
+        let isOriginator = uniqueid == linkedid
+        let caller = isOriginator ? TrackedCall.CallerInfo(
             number: AMIValue.meaningful(event[fields.callerIDNum]),
             name: AMIValue.meaningful(event[fields.callerIDName]),
             exten: AMIValue.meaningful(event[fields.exten])
         ) : nil
-        join(channel, linkedid: linkedid, caller: caller, at: time, &batch)
+        let seenFromStart = isOriginator && event["Event"] == "Newchannel"
+        join(channel, linkedid: linkedid, caller: caller, seenFromStart: seenFromStart, at: time, &batch)
         return channel
     }
 
-    /// Puts a tracked channel into call `linkedid`, creating the call when it is new.
+    /// Puts a tracked channel into call `linkedid`, creating the call when it is new. A call created by anything but
+    /// its originating channel's `Newchannel` is seen only in part.
     private mutating func join(
-        _ channel: TrackedChannel, linkedid: String, caller: TrackedCall.CallerInfo?, at time: Date,
-        _ batch: inout UpdateBatch
+        _ channel: TrackedChannel, linkedid: String, caller: TrackedCall.CallerInfo?, seenFromStart: Bool,
+        legStart: Date? = nil, at time: Date, _ batch: inout UpdateBatch
     ) {
         if calls[linkedid] == nil {
-            calls[linkedid] = TrackedCall(linkedid: linkedid, pbx: configuration.pbx, startedAt: time)
-            batch.started(linkedid)
+            calls[linkedid] = TrackedCall(
+                linkedid: linkedid, pbx: configuration.pbx, startedAt: time, seenInPart: !seenFromStart)
         }
-        calls[linkedid]?.join(channel, at: time, caller: caller)
+        calls[linkedid]?.join(channel, at: time, caller: caller, legStart: legStart, directory: directory)
+        if time > (calls[linkedid]?.lastSeenAt ?? time) { calls[linkedid]?.lastSeenAt = time }
         markChanged(linkedid, at: time, &batch)
     }
 
-    /// Moves a channel to another call: Asterisk re-linked it, which only a transfer does. Its leg in the old call
-    /// ends as an attended transfer; in the new call it gets a new leg.
-    mutating func move(_ uniqueid: String, to linkedid: String, at time: Date, _ batch: inout UpdateBatch) -> TrackedChannel? {
+    /// Moves a channel to another call: a transfer re-linked it, or a pickup or park retrieval brought it to the
+    /// caller. Its leg in the old call ends with `ending`; in the new call it gets a new leg, starting at `legStart`
+    /// (default: now; a target still ringing keeps its ringing time, trace S18).
+    @discardableResult
+    mutating func move(
+        _ uniqueid: String, to linkedid: String, ending: LegEnding = .moved, legStart: Date? = nil, at time: Date,
+        _ batch: inout UpdateBatch
+    ) -> TrackedChannel? {
         guard var channel = channels[uniqueid] else { return nil }
         if let old = channel.linkedid {
-            calls[old]?.depart(channel, at: time, ending: .attendedTransfer)
+            calls[old]?.depart(channel, at: time, ending: ending)
+            markChanged(old, at: time, &batch)
             finishIfEmpty(old, at: time, &batch)
+            channel.formerLinkedids.append(old)
         }
+        channel.formerLinkedids.removeAll { $0 == linkedid }
         channel.linkedid = linkedid
         channels[uniqueid] = channel
-        join(channel, linkedid: linkedid, caller: nil, at: time, &batch)
+        join(channel, linkedid: linkedid, caller: nil, seenFromStart: false, legStart: legStart, at: time, &batch)
         return channel
     }
 
+    /// Reports the call as changed; a call not yet in the journal is reported as started once it deserves a row.
     mutating func markChanged(_ linkedid: String, at time: Date, _ batch: inout UpdateBatch) {
-        guard calls[linkedid] != nil else { return }
-        calls[linkedid]?.record.lastEventAt = time
-        batch.changed(linkedid)
+        guard let call = calls[linkedid] else { return }
+        calls[linkedid]?.record.lastEventAt = max(time, call.record.lastEventAt)
+        if call.isJournaled {
+            batch.changed(linkedid)
+        } else if call.deservesJournal {
+            calls[linkedid]?.isJournaled = true
+            batch.started(linkedid)
+        }
     }
 
-    /// Finishes the call when no channel is left in it.
+    /// Finishes the call when no channel is left in it. A call that never deserved a journal row (a feature code
+    /// dialled from a phone) leaves without a trace.
     mutating func finishIfEmpty(_ linkedid: String, at time: Date, endedWhileDisconnected: Bool = false, _ batch: inout UpdateBatch) {
         guard calls[linkedid]?.channelIDs.isEmpty == true, let call = calls.removeValue(forKey: linkedid) else { return }
+        batch.forget(linkedid)
+        guard call.isJournaled || call.deservesJournal else { return }
         let (record, decision) = call.finished(
             at: time, configuration: configuration, endedWhileDisconnected: endedWhileDisconnected
         )

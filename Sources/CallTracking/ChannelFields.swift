@@ -28,4 +28,10 @@ struct ChannelFields: Sendable {
 
     static let plain = ChannelFields(prefix: "")
     static let dest = ChannelFields(prefix: "Dest")
+    /// `Pickup`: the ringing channel that was picked up.
+    static let target = ChannelFields(prefix: "Target")
+    /// `ParkedCall`, `UnParkedCall`: the parked channel.
+    static let parkee = ChannelFields(prefix: "Parkee")
+    /// `UnParkedCall`: the channel that retrieved the parked call.
+    static let retriever = ChannelFields(prefix: "Retriever")
 }

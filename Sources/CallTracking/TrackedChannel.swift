@@ -26,15 +26,26 @@ struct TrackedChannel: Sendable {
     var bridgeID: String?
     /// CEL reported the channel's end; its AMI `Hangup` is still to come.
     var isEnding = false
+    /// When the tracker first saw the channel.
+    let firstSeenAt: Date
+    /// The number a `Dial` dialled on this channel (`DialBegin` `DialString`, without the trunk part).
+    var dialedNumber: String?
+    /// Calls the channel was moved out of by a pickup, a park retrieval or a transfer. Events that still carry one
+    /// of these Linkedids are older than the move (Asterisk re-links the channel only when it enters the bridge,
+    /// trace S19) and do not move it back.
+    var formerLinkedids: [String] = []
+    /// Since when the channel holds the other party (`Hold`), if it does now.
+    var holdSince: Date?
 
-    init(uniqueid: String, name: String, linkedid: String, isUp: Bool, directory: EndpointDirectory) {
+    init(uniqueid: String, name: String, linkedid: String, isUp: Bool, at time: Date, directory: EndpointDirectory) {
         self.uniqueid = uniqueid
         self.name = name
         self.linkedid = linkedid
         self.isUp = isUp
+        self.firstSeenAt = time
         let endpoint = ChannelName.endpoint(of: name)
         self.endpoint = endpoint
-        if let endpoint, directory.trunkEndpoints.contains(endpoint) {
+        if let endpoint, directory.isTrunk(technology: String(ChannelName.technology(of: name)), endpoint: endpoint) {
             role = .trunk
             employee = nil
         } else if let endpoint, let owner = directory.employeesByEndpoint[endpoint] {
@@ -50,10 +61,17 @@ struct TrackedChannel: Sendable {
     }
 
     /// A new leg of a call for this channel. Employees flagged ignore-in-journal get a leg without their id or
-    /// extension, so the call is kept but not attributed to them.
-    func makeLeg(order: Int, startedAt: Date) -> CallLeg {
+    /// extension, so the call is kept but not attributed to them. A trunk channel's leg (an outside number the call
+    /// was put through to) carries the number, and the employee whose phone number it is.
+    func makeLeg(order: Int, startedAt: Date, directory: EndpointDirectory) -> CallLeg {
         var leg = CallLeg(uniqueid: uniqueid, channel: name, endpoint: endpoint ?? name, legOrder: order, startedAt: startedAt)
-        if let employee {
+        if role == .trunk {
+            leg.externalNumber = dialedNumber
+            if let dialedNumber, let owner = directory.employeesByPhone[dialedNumber] {
+                leg.employeeID = owner.ignoreInJournal ? nil : owner.id
+                leg.employeeExtension = owner.ignoreInJournal ? nil : owner.extensionNumber
+            }
+        } else if let employee {
             if !employee.ignoreInJournal {
                 leg.employeeID = employee.id
                 leg.employeeExtension = employee.extensionNumber

@@ -25,6 +25,16 @@ struct UpdateBatch {
         marks.append(.changed(linkedid))
     }
 
+    /// A call left without a journal row: drop any mark for it.
+    mutating func forget(_ linkedid: String) {
+        marks.removeAll {
+            switch $0 {
+            case .started(let id), .changed(let id): id == linkedid
+            case .finished: false
+            }
+        }
+    }
+
     /// A call ended: earlier marks for it are dropped, the final record carries everything.
     mutating func finished(_ record: CallRecord, _ decision: CallbackDecision) {
         marks.removeAll {

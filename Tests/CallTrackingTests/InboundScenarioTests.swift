@@ -120,10 +120,19 @@ import Testing
         #expect(call.hungUpFirst == .client)
     }
 
-    @Test func everyInboundCallNamesItsRecording() throws {
-        for scenario in ["S1", "S2", "S3", "S4", "S5", "S8", "S9", "S10", "S11", "S13"] {
+    @Test func everyAnsweredInboundCallNamesItsRecording() throws {
+        for scenario in ["S1", "S2", "S8", "S9", "S10", "S11", "S13", "S14", "S19", "S23"] {
             let call = try #require(try Replay.finishedCalls(scenario).first { $0.record.direction == .inbound }).record
             #expect(call.recordingFile?.hasSuffix("-\(call.linkedid).wav") == true, "\(scenario)")
+        }
+    }
+
+    /// MixMonitor leaves a 44-byte header-only file for a call nobody talked on: no recording is named for it.
+    @Test func unansweredCallsHaveNoRecording() throws {
+        for scenario in ["S3", "S4", "S5", "S20"] {
+            let call = try #require(try Replay.finishedCalls(scenario).first).record
+            #expect(call.status != .answered, "\(scenario)")
+            #expect(call.recordingFile == nil, "\(scenario)")
         }
     }
 }

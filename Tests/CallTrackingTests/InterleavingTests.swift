@@ -30,7 +30,7 @@ import TestFixtures
 
     @Test func allScenariosInterleavedEventByEventGiveTheSameRecords() throws {
         let traces = try allTraces()
-        try #require(traces.count == 13)
+        try #require(traces.count == 23)
         var merged: [AMIMessage] = []
         var cursors = traces.map { $0.makeIterator() }
         var exhausted = false
@@ -44,7 +44,7 @@ import TestFixtures
             }
         }
         let alone = aloneByLinkedid(traces)
-        #expect(alone.count == 15)
+        #expect(alone.count == 27)
         #expect(finishedByLinkedid(merged) == alone)
     }
 

@@ -17,7 +17,8 @@ import Testing
         // 102 answers at +2.01 s, 101 hangs up at +7.03 s; both legs talk at once, which counts once.
         #expect(isClose(call.waitSeconds, to: 2.01))
         #expect(isClose(call.talkSeconds, to: 5.02))
-        #expect(call.hungUpFirst == .client)
+        // On internal calls the caller and the callee hang up, not a client or an employee.
+        #expect(call.hungUpFirst == .caller)
         #expect(finished.legExtensions == ["101", "102"])
         #expect(call.legs.map(\.disposition) == [.answered, .answered])
         #expect(call.recordingFile == nil)

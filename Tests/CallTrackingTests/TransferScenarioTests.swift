@@ -40,6 +40,12 @@ import Testing
         #expect(call.answeredExtension == "101")
         #expect(call.legs.map(\.employeeExtension) == ["101", "103"])
         #expect(call.legs.map(\.endedBy) == [.attendedTransfer, .hangup])
+        #expect(call.consultationFor == nil)
+        // 101 held the caller from +6.03 s (Hold) until the transfer at +11.36 s: not talk.
+        #expect(isClose(call.legs[0].holdSeconds, to: 5.33))
+        #expect(isClose(call.holdSeconds, to: 5.33))
+        #expect(isClose(call.legs[0].talkSeconds, to: 4.02))
+        #expect(isClose(call.talkSeconds, to: 9.02))
         // The caller talks to 103 from the transfer at +11.36 s until 103 hangs up at +16.36 s.
         #expect(isClose(call.legs[1].talkSeconds, to: 5.0))
         #expect(call.hungUpFirst == .employee)
@@ -53,7 +59,10 @@ import Testing
         #expect(consult.calledNumber == "103")
         #expect(consult.answeredExtension == "103")
         #expect(consultation.legExtensions == ["101", "103"])
-        #expect(consult.legs.map(\.endedBy) == [.attendedTransfer, .attendedTransfer])
+        // The transfer is recorded once, on the transferred call: the consultation's legs simply end, 103's by
+        // moving to the caller's call.
+        #expect(consult.consultationFor == "1795358928.17")
+        #expect(consult.legs.map(\.endedBy) == [.hangup, .moved])
         #expect(isClose(consult.waitSeconds, to: 2.0))
         #expect(isClose(consult.talkSeconds, to: 3.03))
         #expect(consultation.decision == .none)

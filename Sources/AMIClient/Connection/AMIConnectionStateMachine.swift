@@ -67,6 +67,7 @@ struct AMIConnectionStateMachine: Sendable {
     mutating func bannerReceived(_ banner: String) -> Action {
         guard case .awaitingBanner(let since) = state else { return .none }
         let version = AMIDecoderOutput.version(ofBanner: banner)
+        if !AMIVersion.carriesLinkedid(version) { return close(.unsupportedVersion(version)) }
         if credentials.useMD5Challenge {
             state = .challenging(since: since, serverVersion: version)
             var challenge = AMIAction.challenge()

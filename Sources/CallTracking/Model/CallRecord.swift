@@ -23,14 +23,24 @@ public enum CallStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case abandoned
     /// Congestion, no route, channel unavailable and other failures.
     case failed
+    /// Seen only in part (the daemon joined during the call, or a capture starts mid-call) and never seen answered:
+    /// how it ended is not known, so it is not guessed.
+    case unknown
 }
 
 /// Which side ended the conversation.
+///
+/// Inbound and outbound calls have a client and the company's side; internal calls have a caller and a callee.
 public enum CallParty: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The outside party (inbound caller, outbound callee) or, on internal calls, the caller.
+    /// Inbound and outbound calls: the outside party (the inbound caller, the outbound callee).
     case client
-    /// The employee's side.
+    /// Inbound and outbound calls: the company's side, an employee or an external number the call was put through
+    /// to (a mobile, a colleague reached by an attended transfer to an outside number).
     case employee
+    /// Internal calls: the employee who placed the call.
+    case caller
+    /// Internal calls: the employee who was called.
+    case callee
     /// Asterisk itself (dialplan `Hangup()`, timeouts).
     case system
 }
@@ -86,6 +96,23 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var lastEventAt: Date
     /// Employee legs in the order they started.
     public var legs: [CallLeg]
+    /// Seconds the client spent on hold (an employee's `Hold` until `Unhold`) while the call was answered; not part
+    /// of `talkSeconds`.
+    public var holdSeconds: Double?
+    /// The call was not seen from its beginning (the daemon joined during it, or a recording starts mid-call). Facts
+    /// that were not seen are nil rather than guessed.
+    public var seenInPart: Bool
+    /// Set on the consultation call of an attended (or blonde) transfer: the Linkedid of the call it served. The
+    /// transfer itself is recorded on that call; reports leave consultation calls out.
+    public var consultationFor: String?
+    /// The caller's position in the queue when they left it (`QueueCallerAbandon`), else when they joined.
+    public var queuePosition: Int?
+    /// The employee the `route` FastAGI script chose (`ROUTE_EMPLOYEE_ID`), whoever answered in the end.
+    public var requestedEmployeeID: Int64?
+    /// The department the `route` script chose (`ROUTE_DEPARTMENT`), when it routed to a department.
+    public var requestedDepartment: String?
+    /// What the `route` script answered first (`ROUTE_STATUS`: OK, OFFLINE, UNKNOWN, CLOSED).
+    public var routeStatus: String?
 
     public init(pbx: String, linkedid: String, direction: CallDirection, startedAt: Date) {
         self.pbx = pbx
@@ -98,6 +125,7 @@ public struct CallRecord: Sendable, Hashable, Codable {
         self.endedWhileDisconnected = false
         self.lastEventAt = startedAt
         self.legs = []
+        self.seenInPart = false
     }
 
     /// The employee the call counts for in reports: who answered first on inbound and internal calls, who placed it
@@ -115,5 +143,55 @@ public struct CallRecord: Sendable, Hashable, Codable {
         case .outbound: dialedNumber ?? calledNumber
         case .internal: nil
         }
+    }
+}
+
+extension CallRecord {
+    private enum CodingKeys: String, CodingKey {
+        case pbx, linkedid, direction, status, reachedEmployee, callerNumber, callerName, calledNumber, didNumber
+        case shownNumber, dialedNumber, startedAt, answeredAt, endedAt, waitSeconds, talkSeconds, answeredEmployeeID
+        case answeredExtension, recordingFile, queueName, isTarget, hungUpFirst, hangupCause, hangupCauseText
+        case endedWhileDisconnected, lastEventAt, legs, holdSeconds, seenInPart, consultationFor, queuePosition
+        case requestedEmployeeID, requestedDepartment, routeStatus
+    }
+
+    /// Decodes records written by any version: spool files outlive upgrades, and fields added later
+    /// (`seenInPart` and after) are absent from older ones.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            pbx: try c.decode(String.self, forKey: .pbx), linkedid: try c.decode(String.self, forKey: .linkedid),
+            direction: try c.decode(CallDirection.self, forKey: .direction),
+            startedAt: try c.decode(Date.self, forKey: .startedAt))
+        status = try c.decode(CallStatus.self, forKey: .status)
+        reachedEmployee = try c.decode(Bool.self, forKey: .reachedEmployee)
+        callerNumber = try c.decodeIfPresent(String.self, forKey: .callerNumber)
+        callerName = try c.decodeIfPresent(String.self, forKey: .callerName)
+        calledNumber = try c.decodeIfPresent(String.self, forKey: .calledNumber)
+        didNumber = try c.decodeIfPresent(String.self, forKey: .didNumber)
+        shownNumber = try c.decodeIfPresent(String.self, forKey: .shownNumber)
+        dialedNumber = try c.decodeIfPresent(String.self, forKey: .dialedNumber)
+        answeredAt = try c.decodeIfPresent(Date.self, forKey: .answeredAt)
+        endedAt = try c.decodeIfPresent(Date.self, forKey: .endedAt)
+        waitSeconds = try c.decodeIfPresent(Double.self, forKey: .waitSeconds)
+        talkSeconds = try c.decodeIfPresent(Double.self, forKey: .talkSeconds)
+        answeredEmployeeID = try c.decodeIfPresent(Int64.self, forKey: .answeredEmployeeID)
+        answeredExtension = try c.decodeIfPresent(String.self, forKey: .answeredExtension)
+        recordingFile = try c.decodeIfPresent(String.self, forKey: .recordingFile)
+        queueName = try c.decodeIfPresent(String.self, forKey: .queueName)
+        isTarget = try c.decode(Bool.self, forKey: .isTarget)
+        hungUpFirst = try c.decodeIfPresent(CallParty.self, forKey: .hungUpFirst)
+        hangupCause = try c.decodeIfPresent(Int.self, forKey: .hangupCause)
+        hangupCauseText = try c.decodeIfPresent(String.self, forKey: .hangupCauseText)
+        endedWhileDisconnected = try c.decode(Bool.self, forKey: .endedWhileDisconnected)
+        lastEventAt = try c.decode(Date.self, forKey: .lastEventAt)
+        legs = try c.decode([CallLeg].self, forKey: .legs)
+        holdSeconds = try c.decodeIfPresent(Double.self, forKey: .holdSeconds)
+        seenInPart = try c.decodeIfPresent(Bool.self, forKey: .seenInPart) ?? false
+        consultationFor = try c.decodeIfPresent(String.self, forKey: .consultationFor)
+        queuePosition = try c.decodeIfPresent(Int.self, forKey: .queuePosition)
+        requestedEmployeeID = try c.decodeIfPresent(Int64.self, forKey: .requestedEmployeeID)
+        requestedDepartment = try c.decodeIfPresent(String.self, forKey: .requestedDepartment)
+        routeStatus = try c.decodeIfPresent(String.self, forKey: .routeStatus)
     }
 }

@@ -6,10 +6,17 @@ public struct CallTrackerConfiguration: Sendable, Hashable {
     public var targetMinTalkSeconds: Double
     /// A callback task for a missed call is due this many seconds after the miss.
     public var callbackDeadlineSeconds: Double
+    /// Whether an inbound call from a client's number that never rang anyone (it only reached an IVR, voicemail or
+    /// a closed-hours message) opens a callback task.
+    public var callbackForUnattended: Bool
 
-    public init(pbx: String, targetMinTalkSeconds: Double = 30, callbackDeadlineSeconds: Double = 4 * 3600) {
+    public init(
+        pbx: String, targetMinTalkSeconds: Double = 30, callbackDeadlineSeconds: Double = 4 * 3600,
+        callbackForUnattended: Bool = true
+    ) {
         self.pbx = pbx
         self.targetMinTalkSeconds = targetMinTalkSeconds
         self.callbackDeadlineSeconds = callbackDeadlineSeconds
+        self.callbackForUnattended = callbackForUnattended
     }
 }

@@ -1,14 +1,17 @@
 public import CallTracking
 
 extension EndpointDirectory {
-    /// The tracker's view of a directory snapshot: SIP accounts → employees, and the PBX's trunks.
+    /// The tracker's view of a directory snapshot: SIP accounts and outside phone numbers → employees, and the
+    /// PBX's trunks.
     public init(_ data: DirectoryData, trunks: [String]) {
         var employees: [String: TrackedEmployee] = [:]
+        var phones: [String: TrackedEmployee] = [:]
         for employee in data.employees {
             let tracked = TrackedEmployee(id: employee.id, extensionNumber: employee.extensionNumber,
                                           ignoreInJournal: employee.ignoreInJournal)
             for account in employee.sipAccounts { employees[account] = tracked }
+            for phone in employee.phoneNumbers { phones[phone] = tracked }
         }
-        self.init(employeesByEndpoint: employees, trunkEndpoints: Set(trunks))
+        self.init(employeesByEndpoint: employees, employeesByPhone: phones, trunkEndpoints: Set(trunks))
     }
 }

@@ -14,7 +14,8 @@ enum JournalSQL {
             shown_number, dialed_number, client_number, started_at, answered_at, ended_at, wait_seconds, talk_seconds,
             answered_employee_id, answered_extension, department_names, source, medium, campaign, recording_file,
             queue_name, is_new_caller, is_target, hung_up_first, hangup_cause, hangup_cause_text, ended_while_disconnected,
-            last_event_at, employee_id)
+            last_event_at, employee_id, hold_seconds, seen_in_part, consultation_for, queue_position,
+            requested_employee_id, requested_department, route_status)
         SELECT r.pbx, r.linkedid, r.direction, r.status, r.reached_employee, r.caller_number, r.caller_name,
                r.called_number, r.did, r.shown_number, r.dialed_number, r.client_number, r.started_at, r.answered_at,
                r.ended_at, r.wait_seconds, r.talk_seconds, e.id, r.answered_extension,
@@ -27,18 +28,23 @@ enum JournalSQL {
                    SELECT 1 FROM calljournal.calls p
                     WHERE p.client_number = r.client_number AND p.started_at < r.started_at),
                r.is_target, r.hung_up_first, r.hangup_cause, r.hangup_cause_text, r.ended_while_disconnected,
-               r.last_event_at, attributed.id
+               r.last_event_at, attributed.id, r.hold_seconds, r.seen_in_part, r.consultation_for, r.queue_position,
+               requested.id, r.requested_department, r.route_status
           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[],
                       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
                       $14::timestamptz[], $15::timestamptz[], $16::numeric[], $17::numeric[], $18::bigint[],
                       $19::text[], $20::text[], $21::boolean[], $22::text[], $23::integer[], $24::text[],
-                      $25::boolean[], $26::timestamptz[], $27::text[], $28::bigint[])
+                      $25::boolean[], $26::timestamptz[], $27::text[], $28::bigint[], $29::numeric[], $30::boolean[],
+                      $31::text[], $32::integer[], $33::bigint[], $34::text[], $35::text[])
                AS r(pbx, linkedid, direction, status, reached_employee, caller_number, caller_name, called_number,
                     did, shown_number, dialed_number, client_number, started_at, answered_at, ended_at, wait_seconds,
                     talk_seconds, answered_employee_id, answered_extension, recording_file, is_target, hung_up_first,
-                    hangup_cause, hangup_cause_text, ended_while_disconnected, last_event_at, queue_name, employee_id)
+                    hangup_cause, hangup_cause_text, ended_while_disconnected, last_event_at, queue_name, employee_id,
+                    hold_seconds, seen_in_part, consultation_for, queue_position, requested_employee_id,
+                    requested_department, route_status)
           LEFT JOIN calljournal.employees e ON e.id = r.answered_employee_id
           LEFT JOIN calljournal.employees attributed ON attributed.id = r.employee_id
+          LEFT JOIN calljournal.employees requested ON requested.id = r.requested_employee_id
           LEFT JOIN calljournal.tracking_numbers t ON t.did = r.did
         ON CONFLICT (pbx, linkedid) DO UPDATE SET
             direction = EXCLUDED.direction,
@@ -65,7 +71,7 @@ enum JournalSQL {
             source = coalesce(c.source, EXCLUDED.source),
             medium = coalesce(c.medium, EXCLUDED.medium),
             campaign = coalesce(c.campaign, EXCLUDED.campaign),
-            recording_file = coalesce(EXCLUDED.recording_file, c.recording_file),
+            recording_file = \(recordingFile),
             queue_name = coalesce(EXCLUDED.queue_name, c.queue_name),
             -- Decided once, when the client's number is first known; a later rewrite of history does not flip it.
             is_new_caller = CASE WHEN c.last_event_at = '-infinity' OR c.client_number IS DISTINCT FROM EXCLUDED.client_number
@@ -75,18 +81,32 @@ enum JournalSQL {
             hangup_cause = EXCLUDED.hangup_cause,
             hangup_cause_text = EXCLUDED.hangup_cause_text,
             ended_while_disconnected = EXCLUDED.ended_while_disconnected,
-            last_event_at = EXCLUDED.last_event_at
+            last_event_at = EXCLUDED.last_event_at,
+            hold_seconds = EXCLUDED.hold_seconds,
+            seen_in_part = EXCLUDED.seen_in_part,
+            consultation_for = coalesce(EXCLUDED.consultation_for, c.consultation_for),
+            queue_position = coalesce(EXCLUDED.queue_position, c.queue_position),
+            requested_employee_id = coalesce(c.requested_employee_id, EXCLUDED.requested_employee_id),
+            requested_department = coalesce(c.requested_department, EXCLUDED.requested_department),
+            route_status = coalesce(c.route_status, EXCLUDED.route_status)
         WHERE (c.status = 'in_progress' OR EXCLUDED.status <> 'in_progress')
           AND (c.last_event_at < EXCLUDED.last_event_at
                OR (c.last_event_at = EXCLUDED.last_event_at
                    AND (c.status, c.direction, c.answered_at, c.ended_at, c.wait_seconds, c.talk_seconds,
                         c.answered_extension, c.recording_file, c.hung_up_first, c.reached_employee,
-                        c.ended_while_disconnected)
+                        c.ended_while_disconnected, c.hold_seconds, c.consultation_for)
                        IS DISTINCT FROM
                        (EXCLUDED.status, EXCLUDED.direction, EXCLUDED.answered_at, EXCLUDED.ended_at,
                         EXCLUDED.wait_seconds, EXCLUDED.talk_seconds, EXCLUDED.answered_extension,
-                        EXCLUDED.recording_file, EXCLUDED.hung_up_first, EXCLUDED.reached_employee,
-                        EXCLUDED.ended_while_disconnected)))
+                        \(recordingFile), EXCLUDED.hung_up_first, EXCLUDED.reached_employee,
+                        EXCLUDED.ended_while_disconnected, EXCLUDED.hold_seconds, EXCLUDED.consultation_for)))
+        """
+
+    /// The recording file a call keeps: a complete final record decides (a call nobody talked on names none, its file
+    /// being an empty header); an in-progress or partly seen record only adds a name it knows.
+    private static let recordingFile = """
+        CASE WHEN EXCLUDED.status <> 'in_progress' AND NOT EXCLUDED.seen_in_part THEN EXCLUDED.recording_file
+             ELSE coalesce(EXCLUDED.recording_file, c.recording_file) END
         """
 
     /// Upserts employee legs, matched to their call by `(pbx, linkedid)`. A leg is written only from a record at
@@ -94,14 +114,15 @@ enum JournalSQL {
     static let upsertLegs = """
         INSERT INTO calljournal.call_legs AS l (
             call_id, leg_order, uniqueid, channel, endpoint, employee_id, employee_extension, started_at, answered_at,
-            ended_at, disposition, ended_by)
+            ended_at, disposition, ended_by, external_number, hold_seconds)
         SELECT c.id, r.leg_order, r.uniqueid, r.channel, r.endpoint, e.id, r.employee_extension, r.started_at,
-               r.answered_at, r.ended_at, r.disposition, r.ended_by
+               r.answered_at, r.ended_at, r.disposition, r.ended_by, r.external_number, r.hold_seconds
           FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::integer[], $5::text[], $6::text[], $7::text[],
                       $8::bigint[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[],
-                      $13::text[], $14::text[])
+                      $13::text[], $14::text[], $15::text[], $16::numeric[])
                AS r(pbx, linkedid, record_last_event_at, leg_order, uniqueid, channel, endpoint, employee_id,
-                    employee_extension, started_at, answered_at, ended_at, disposition, ended_by)
+                    employee_extension, started_at, answered_at, ended_at, disposition, ended_by, external_number,
+                    hold_seconds)
           JOIN calljournal.calls c ON c.pbx = r.pbx AND c.linkedid = r.linkedid AND c.last_event_at <= r.record_last_event_at
           LEFT JOIN calljournal.employees e ON e.id = r.employee_id
         ON CONFLICT (call_id, uniqueid) DO UPDATE SET
@@ -114,7 +135,9 @@ enum JournalSQL {
             answered_at = EXCLUDED.answered_at,
             ended_at = EXCLUDED.ended_at,
             disposition = EXCLUDED.disposition,
-            ended_by = EXCLUDED.ended_by
+            ended_by = EXCLUDED.ended_by,
+            external_number = EXCLUDED.external_number,
+            hold_seconds = EXCLUDED.hold_seconds
         """
 
     /// Opens a callback task for a missed call, or joins the open task of that number. A call already counted by any

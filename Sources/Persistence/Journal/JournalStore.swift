@@ -87,7 +87,9 @@ public struct JournalStore {
             column(\.answeredExtension), column(\.recordingFile), column { $0.isTarget ? "t" : "f" },
             column { $0.hungUpFirst?.rawValue }, column { $0.hangupCause.map(String.init) }, column(\.hangupCauseText),
             column { $0.endedWhileDisconnected ? "t" : "f" }, column { timestamp($0.lastEventAt) }, column(\.queueName),
-            column { $0.attributedEmployeeID.map(String.init) },
+            column { $0.attributedEmployeeID.map(String.init) }, column { $0.holdSeconds.map(seconds) },
+            column { $0.seenInPart ? "t" : "f" }, column(\.consultationFor), column { $0.queuePosition.map(String.init) },
+            column { $0.requestedEmployeeID.map(String.init) }, column(\.requestedDepartment), column(\.routeStatus),
         ]
     }
 
@@ -105,6 +107,7 @@ public struct JournalStore {
             column { _, l in l.employeeExtension }, column { _, l in timestamp(l.startedAt) },
             column { _, l in l.answeredAt.map(timestamp) }, column { _, l in l.endedAt.map(timestamp) },
             column { _, l in l.disposition?.rawValue }, column { _, l in l.endedBy?.rawValue },
+            column { _, l in l.externalNumber }, column { _, l in l.holdSeconds.map(seconds) },
         ]
     }
 }

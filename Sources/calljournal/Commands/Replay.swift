@@ -13,7 +13,9 @@ struct Replay: AsyncParsableCommand {
         discussion: """
             Each FILE holds the raw bytes of an AMI session (what `tcpdump -w` payloads or a tap of port 5038 \
             gives: the banner line, then messages separated by blank lines). Files are replayed in order as one \
-            stream of the PBX named by --pbx. Writing is idempotent: replaying a file twice changes nothing.
+            stream of the PBX named by --pbx. Writing is idempotent: replaying a file twice changes nothing. \
+            A recording that starts during calls gives those calls as seen in part (seen_in_part), never guessed. \
+            A recording from an AMI without Linkedid (Asterisk 11 and older, 12, 13.0-13.4) is refused.
 
             With --dry-run no database is used: the finished calls are printed as JSON, and endpoints not listed \
             as trunks count as employee endpoints named after themselves — the quickest way to check how \
@@ -43,14 +45,19 @@ struct Replay: AsyncParsableCommand {
         let trunks = trunk.isEmpty ? (server?.trunks ?? ["trunk"]) : trunk
         let trackerConfiguration = CallTrackerConfiguration(
             pbx: pbxName, targetMinTalkSeconds: configuration.journal.targetMinTalkSeconds,
-            callbackDeadlineSeconds: configuration.journal.callbackDeadlineHours * 3600)
+            callbackDeadlineSeconds: configuration.journal.callbackDeadlineHours * 3600,
+            callbackForUnattended: configuration.journal.callbackForUnattended)
 
         var recordings: [(String, AMIRecording)] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CommandFailure.exit("cannot read \(file)", code: 66)
             }
-            recordings.append((file, AMIRecording(bytes: [UInt8](data))))
+            let recording = AMIRecording(bytes: [UInt8](data))
+            if let version = recording.bannerVersion, !AMIVersion.carriesLinkedid(version) {
+                throw CommandFailure.exit("\(file): \(AMIError.unsupportedVersion(version))", code: 65)
+            }
+            recordings.append((file, recording))
         }
         if dryRun {
             let directory = EndpointDirectory(trunkEndpoints: Set(trunks), unknownEndpointsAreEmployees: true)

@@ -88,6 +88,7 @@ struct ConfigurationKeys {
 
         configuration.journal.targetMinTalkSeconds = double("journal.target_min_talk_seconds", 0 ... 86_400) ?? 30
         configuration.journal.callbackDeadlineHours = double("journal.callback_deadline_hours", 0.01 ... 8_760) ?? 4
+        configuration.journal.callbackForUnattended = bool("journal.callback_for_unattended") ?? true
         configuration.journal.batchSize = int("journal.batch_size", 1 ... 50_000) ?? 2000
         configuration.journal.flushInterval = milliseconds("journal.flush_interval_ms", 1 ... 60_000) ?? .milliseconds(200)
 

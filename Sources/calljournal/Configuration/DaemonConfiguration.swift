@@ -45,6 +45,7 @@ struct DaemonConfiguration: Sendable, CustomStringConvertible {
     struct Journal: Sendable {
         var targetMinTalkSeconds = 30.0
         var callbackDeadlineHours = 4.0
+        var callbackForUnattended = true
         var batchSize = 2000
         var flushInterval: Duration = .milliseconds(200)
     }

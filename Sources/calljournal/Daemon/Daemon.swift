@@ -91,7 +91,8 @@ struct Daemon: Sendable {
                 client: client, writer: writer, journalClient: journalClient, directory: directory, trunks: server.trunks,
                 configuration: CallTrackerConfiguration(
                     pbx: server.pbx, targetMinTalkSeconds: configuration.journal.targetMinTalkSeconds,
-                    callbackDeadlineSeconds: configuration.journal.callbackDeadlineHours * 3600),
+                    callbackDeadlineSeconds: configuration.journal.callbackDeadlineHours * 3600,
+                    callbackForUnattended: configuration.journal.callbackForUnattended),
                 logger: logger, statistics: PipelineStatistics(pbx: server.pbx)))
         }
 

@@ -24,7 +24,8 @@ struct TraceJournal {
                 SELECT e.id, d.id FROM calljournal.employees e JOIN calljournal.departments d
                     ON (d.name = 'Sales') = (e.extension IN ('101', '103'));
             INSERT INTO calljournal.tracking_numbers VALUES
-                ('5551000', 'google', 'cpc', 'brand'), ('5551001', 'yandex', 'cpc', NULL), ('5551200', 'site', 'organic', NULL);
+                ('5551000', 'google', 'cpc', 'brand'), ('5551001', 'yandex', 'cpc', NULL), ('5551200', 'site', 'organic', NULL),
+                ('5551003', 'site', 'mobile', NULL), ('5551015', 'site', 'group', NULL), ('5551300', 'site', 'ivr', NULL);
             """)
         let directory = EndpointDirectory(try DirectoryReader(connection: connection).load(), trunks: ["trunk"])
         return TraceJournal(connection: connection,
@@ -56,9 +57,11 @@ struct TraceJournal {
             SELECT c.pbx, c.linkedid, c.direction, c.status, c.answered_extension, c.hung_up_first, c.did,
                    c.shown_number, c.dialed_number, c.caller_number, c.client_number, c.started_at, c.answered_at,
                    c.ended_at, c.wait_seconds, c.talk_seconds, c.department_names::text, c.source, c.is_new_caller,
-                   c.is_target, c.recording_file, c.queue_name, c.hangup_cause,
+                   c.is_target, c.recording_file, c.queue_name, c.hangup_cause, c.hold_seconds, c.seen_in_part,
+                   c.consultation_for, c.queue_position,
                    (SELECT string_agg(l.leg_order || ':' || l.endpoint || ':' || coalesce(l.disposition, '-') || ':'
-                                      || coalesce(l.ended_by, '-'), ' ' ORDER BY l.leg_order)
+                                      || coalesce(l.ended_by, '-') || ':' || coalesce(l.external_number, '-') || ':'
+                                      || coalesce(l.hold_seconds::text, '-'), ' ' ORDER BY l.leg_order)
                       FROM calljournal.call_legs l WHERE l.call_id = c.id) AS legs,
                    (SELECT string_agg(t.status || ':' || t.missed_count, ' ') FROM calljournal.callback_tasks t
                      WHERE t.caller_number = c.client_number) AS tasks
