@@ -14,7 +14,7 @@ struct ScenarioPlayer: Sendable {
     /// Runs every round; returns when the last event was sent and every FastAGI session has ended.
     func run() async -> PBXSimulator.Summary {
         var summary = PBXSimulator.Summary()
-        let events = scenarios.flatMap(\.events)
+        let events = Self.backToBack(scenarios.map(\.events))
         let times = events.map { $0["Timestamp"].flatMap(Double.init) }
         guard let first = times.compactMap({ $0 }).first, let last = times.compactMap({ $0 }).last else { return summary }
         var timeShift = Date().timeIntervalSince1970 - first
@@ -64,6 +64,34 @@ struct ScenarioPlayer: Sendable {
             }
             for await succeeded in sessions where !succeeded { summary.agiFailures += 1 }
         }
+    }
+
+    /// The scenarios' events one after the other. Recordings made days apart (S1-S13 and S14 onwards) would leave
+    /// days of silence between them, so a scenario that starts more than `maxGap` seconds after the previous one
+    /// ended is moved back to start `maxGap` seconds after it; its own timing is kept.
+    static func backToBack(_ scenarios: [[AMIMessage]], maxGap: Double = 3) -> [AMIMessage] {
+        var result: [AMIMessage] = []
+        var previousEnd: Double?
+        for events in scenarios {
+            let times = events.compactMap { $0["Timestamp"].flatMap(Double.init) }
+            guard let first = times.first, let last = times.last else {
+                result += events
+                continue
+            }
+            let shift = previousEnd.map { end in first - end > maxGap ? end + maxGap - first : 0 } ?? 0
+            previousEnd = last + shift
+            guard shift != 0 else {
+                result += events
+                continue
+            }
+            for event in events {
+                result.append(AMIMessage(event.fields.map { field in
+                    guard field.key == "Timestamp", let seconds = Double(field.value) else { return field }
+                    return (field.key, String(format: "%.6f", seconds + shift))
+                }))
+            }
+        }
+        return result
     }
 
     /// A frame no Asterisk should send: binary noise, a line far over any sane limit, then the blank line that lets

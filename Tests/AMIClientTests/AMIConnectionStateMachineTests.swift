@@ -37,6 +37,24 @@ import Testing
         #expect(machine.isReady)
     }
 
+    /// AMI 1.x (Asterisk 11) and AMI 2.0-2.7 (Asterisk 12, 13.0-13.4) carry no Linkedid: refused before login, with
+    /// the version named.
+    @Test func anAMIWithoutLinkedidIsRefusedAtTheBanner() {
+        for version in ["1.3", "1.1", "2.0.0", "2.7.0"] {
+            var machine = machine()
+            #expect(machine.bannerReceived("Asterisk Call Manager/\(version)") == .close(.unsupportedVersion(version)))
+            #expect(AMIError.unsupportedVersion(version).description.contains("Asterisk Call Manager/\(version)"))
+        }
+        #expect(AMIError.unsupportedVersion("1.3").description.contains("Asterisk 11 or older"))
+        for version in ["2.8.0", "2.10.6", "5.0.5", "11.0.0", "12.0.0"] {
+            var machine = machine()
+            guard case .send = machine.bannerReceived("Asterisk Call Manager/\(version)") else {
+                Issue.record("AMI \(version) should be accepted")
+                continue
+            }
+        }
+    }
+
     @Test func plainLoginSendsTheSecretDirectly() {
         var machine = machine(md5: false)
         guard case .send(let login) = machine.bannerReceived("Asterisk Call Manager/6.0.0") else {

@@ -12,6 +12,16 @@ import Testing
         #expect(ChannelName.endpoint(of: "nonsense") == nil)
     }
 
+    /// The names `chan_iax2.c` (`IAX2/%s-%d`), `chan_dahdi.c` (`DAHDI/%d-%d`, `DAHDI/i%d/%s-%x`) and masquerades give.
+    @Test func otherTechnologiesNameTheirEndpoint() {
+        #expect(ChannelName.endpoint(of: "IAX2/hq-4711") == "hq")
+        #expect(ChannelName.endpoint(of: "IAX2/198.51.100.7:4569-3") == "198.51.100.7:4569")
+        #expect(ChannelName.endpoint(of: "DAHDI/1-1") == "1")
+        #expect(ChannelName.endpoint(of: "DAHDI/i1/79161234567-3") == "i1")
+        #expect(ChannelName.endpoint(of: "SIP/101-0000000a<ZOMBIE>") == "101")
+        #expect(ChannelName.technology(of: "DAHDI/i1/79161234567-3") == "DAHDI")
+    }
+
     /// S7: `DialString: 74951112233@trunk`; a queue dials `PJSIP/101`.
     @Test func dialedNumberDropsTechnologyTrunkAndScheme() {
         #expect(ChannelName.dialedNumber(fromDialString: "74951112233@trunk") == "74951112233")

@@ -5,8 +5,9 @@ import Testing
 /// The daemon end to end, and on its worst days: the real binary beside the Asterisk stand-in, against PostgreSQL.
 @Suite("Daemon end to end and under faults (needs PostgreSQL)", .serialized)
 struct DaemonTests {
-    /// 15 calls per round of the 13 recorded scenarios.
-    static let callsPerRound = 15
+    /// 27 calls per round of the 23 recorded scenarios: 24 calls of their clients and the consultation calls of
+    /// the attended and blonde transfers (S9, S18, S22).
+    static let callsPerRound = 27
 
     @Test func servesTheRecordedCallsThenStopsCleanlyOnSIGTERM() async throws {
         let harness = try DaemonHarness()
