@@ -10,15 +10,18 @@ import Glibc
 ///
 /// A new connection per session, as Asterisk's `AGI(agi://…)` opens one per call. Every line
 /// the server sends is a command (commands are never pipelined) and is answered
-/// `200 result=1`, what Asterisk answers to `SET VARIABLE`.
+/// `200 result=1`, what Asterisk answers to `SET VARIABLE`. A session counts only if the server
+/// sent exactly `expectedCommands`, byte for byte, before closing.
 struct EpollRouteClient: Sendable {
     let port: UInt16
     let environment: [UInt8]
+    let expectedCommands: [UInt8]
 
     private struct Slot {
         var fd: Int32 = -1
         var started: Int64 = 0
         var connected = false
+        var commands: CommandCheck
     }
 
     /// Runs `concurrency` sessions on `threads` threads of their own, each with an equal share
@@ -49,7 +52,7 @@ struct EpollRouteClient: Sendable {
         let cpuBefore = threadCPUNanoseconds()
         let startedAt = monotonicNanoseconds()
         let stopAt = startedAt + Int64(duration.components.seconds) * 1_000_000_000
-        var slots = [Slot](repeating: Slot(), count: concurrency)
+        var slots = [Slot](repeating: Slot(commands: CommandCheck(expected: expectedCommands)), count: concurrency)
         var result = LoadResult()
         result.latenciesNanoseconds.reserveCapacity(200_000)
         var open = 0
@@ -81,6 +84,7 @@ struct EpollRouteClient: Sendable {
                 let received = read(slots[index].fd, &readBuffer, readBuffer.count)
                 let failed: Bool
                 if received > 0 {
+                    slots[index].commands.received(readBuffer.prefix(received))
                     let lines = readBuffer.prefix(received).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
                     replies.removeAll(keepingCapacity: true)
                     for _ in 0..<lines { replies.append(contentsOf: answer) }
@@ -103,7 +107,7 @@ struct EpollRouteClient: Sendable {
     }
 
     private func start(_ slot: inout Slot, index: Int, epoll: Int32, result: inout LoadResult) -> Bool {
-        slot = Slot()
+        slot = Slot(commands: CommandCheck(expected: expectedCommands))
         slot.started = monotonicNanoseconds()
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
@@ -150,6 +154,8 @@ struct EpollRouteClient: Sendable {
         slot.fd = -1
         if failed {
             result.failures += 1
+        } else if !slot.commands.isComplete {
+            result.wrongCommands += 1
         } else {
             result.latenciesNanoseconds.append(monotonicNanoseconds() - slot.started)
         }

@@ -10,6 +10,8 @@ struct LoadGenerator {
     let group: any EventLoopGroup
     let port: Int
     let environment: [UInt8]
+    /// What the server must send in each session (see ``CommandCheck``); unused by idle sessions.
+    var expectedCommands: [UInt8] = []
 
     func run(concurrency: Int, duration: Duration) async throws -> LoadResult {
         let collected = NIOLockedValueBox(LoadResult())
@@ -25,11 +27,8 @@ struct LoadGenerator {
                     let worker = Worker(bootstrap: bootstrap(on: loop), loop: loop, address: address, stopAt: stopAt)
                     loop.execute { worker.next() }
                     try await worker.finished.futureResult.get()
-                    let (latencies, failures) = try await loop.submit { (worker.latencies, worker.failures) }.get()
-                    collected.withLockedValue { result in
-                        result.failures += failures
-                        result.latenciesNanoseconds += latencies
-                    }
+                    let measured = try await loop.submit { worker.result }.get()
+                    collected.withLockedValue { $0.merge(measured) }
                 }
             }
             try await tasks.waitForAll()
@@ -60,10 +59,12 @@ struct LoadGenerator {
     private func bootstrap(on loop: any EventLoop) -> ClientBootstrap {
         ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { [environment] channel in
+            .channelInitializer { [environment, expectedCommands] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        RouteLoadClient(environment: channel.allocator.buffer(bytes: environment), answers: true))
+                        RouteLoadClient(
+                            environment: channel.allocator.buffer(bytes: environment), answers: true,
+                            expectedCommands: expectedCommands))
                 }
             }
     }
@@ -79,8 +80,7 @@ private final class Worker: @unchecked Sendable {
     let address: SocketAddress
     let stopAt: NIODeadline
     let finished: EventLoopPromise<Void>
-    var latencies: [Int64] = []
-    var failures = 0
+    var result = LoadResult()
 
     init(bootstrap: ClientBootstrap, loop: any EventLoop, address: SocketAddress, stopAt: NIODeadline) {
         self.bootstrap = bootstrap
@@ -88,21 +88,30 @@ private final class Worker: @unchecked Sendable {
         self.address = address
         self.stopAt = stopAt
         self.finished = loop.makePromise()
-        latencies.reserveCapacity(100_000)
+        result.latenciesNanoseconds.reserveCapacity(100_000)
     }
 
     func next() {
         loop.preconditionInEventLoop()
         guard NIODeadline.now() < stopAt else { return finished.succeed() }
         let started = NIODeadline.now()
-        bootstrap.connect(to: address)
-            .flatMap { $0.closeFuture }
-            .whenComplete { outcome in
-                switch outcome {
-                case .success: self.latencies.append((NIODeadline.now() - started).nanoseconds)
-                case .failure: self.failures += 1
+        bootstrap.connect(to: address).assumeIsolated().whenComplete { connected in
+            guard case .success(let channel) = connected else {
+                self.result.failures += 1
+                return self.next()
+            }
+            guard let client = try? channel.pipeline.syncOperations.handler(type: RouteLoadClient.self) else {
+                preconditionFailure("the bootstrap's initializer always adds a RouteLoadClient")
+            }
+            channel.closeFuture.assumeIsolated().whenComplete { closed in
+                switch closed {
+                case .success where client.commands.isComplete:
+                    self.result.latenciesNanoseconds.append((NIODeadline.now() - started).nanoseconds)
+                case .success: self.result.wrongCommands += 1
+                case .failure: self.result.failures += 1
                 }
                 self.next()
             }
+        }
     }
 }

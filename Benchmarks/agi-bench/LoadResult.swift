@@ -1,6 +1,9 @@
-/// What one load level measured.
+/// What one load level measured. Only sessions that went right count in `sessions` and the latencies.
 struct LoadResult: Sendable {
+    /// Sessions that could not connect or broke off.
     var failures = 0
+    /// Sessions the server ended normally but with other commands than the ones expected.
+    var wrongCommands = 0
     var elapsed = Duration.zero
     var latenciesNanoseconds: [Int64] = []
     /// CPU time of the client's own thread over the run, when measured.
@@ -12,12 +15,20 @@ struct LoadResult: Sendable {
     /// the longer of the two, and the CPU times add up.
     mutating func merge(_ other: LoadResult) {
         failures += other.failures
+        wrongCommands += other.wrongCommands
         elapsed = max(elapsed, other.elapsed)
         latenciesNanoseconds += other.latenciesNanoseconds
         if let mine = clientCPU, let theirs = other.clientCPU { clientCPU = mine + theirs } else { clientCPU = nil }
     }
 
     var sessionsPerSecond: Double { Double(sessions) / seconds(elapsed) }
+
+    /// Why this level's figures mean nothing, or nil when every session went right.
+    var problem: String? {
+        guard failures > 0 || wrongCommands > 0 else { return nil }
+        return "\(failures + wrongCommands) of \(sessions + failures + wrongCommands) sessions failed "
+            + "(\(failures) could not connect or broke off, \(wrongCommands) got other commands than route must send)"
+    }
 
     func percentile(_ fraction: Double) -> Duration {
         guard !latenciesNanoseconds.isEmpty else { return .zero }

@@ -11,10 +11,13 @@ final class RouteLoadClient: ChannelInboundHandler {
     private let environment: ByteBuffer
     private let answers: Bool
     private var commandsAnswered = 0
+    /// What the server sent against what it must send; its verdict counts once the connection is closed.
+    private(set) var commands: CommandCheck
 
-    init(environment: ByteBuffer, answers: Bool) {
+    init(environment: ByteBuffer, answers: Bool, expectedCommands: [UInt8] = []) {
         self.environment = environment
         self.answers = answers
+        self.commands = CommandCheck(expected: expectedCommands)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -24,6 +27,7 @@ final class RouteLoadClient: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard answers else { return }
         let buffer = unwrapInboundIn(data)
+        commands.received(buffer.readableBytesView)
         // Commands are never pipelined, so each line end is one command to answer.
         let commands = buffer.readableBytesView.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         guard commands > 0 else { return }

@@ -12,6 +12,10 @@ import NIOPosix
 // The load plays Asterisk's side of the recorded S1 `route` session (same environment bytes)
 // and answers every command with `200 result=1`. It runs on threads of its own; the server
 // runs on its own event loops (one per core by default). Both share the machine.
+//
+// A session counts only if the server sent exactly the four SET VARIABLE commands route must
+// send for this caller (`expectedCommands`). If any session of a level failed, on the client's
+// side or the server's, it prints what failed instead of that level's figures and exits 1.
 
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
 raiseFileLimit(to: 65_536)
@@ -44,6 +48,26 @@ let environment = Array(
 
     """.utf8)
 
+/// What `route` must send for that environment: 79161234567 is a known client whose responsible employee is
+/// Agent 101 (id 1, SIP account 101), online. The C server in Benchmarks/reference sends the same.
+let expectedCommands = Array(
+    """
+    SET VARIABLE ROUTE_STATUS "OK"
+    SET VARIABLE ROUTE_DIAL "PJSIP/101"
+    SET VARIABLE ROUTE_EMPLOYEE_ID "1"
+    SET VARIABLE ROUTE_EMPLOYEE_NAME "Agent 101"
+
+    """.utf8)
+
+/// Stops the benchmark, without figures, when a level had failed sessions.
+func refuseFiguresIfAnySessionFailed(_ level: String, _ result: LoadResult, serverFailures: Int = 0) {
+    var problems = result.problem.map { [$0] } ?? []
+    if serverFailures > 0 { problems.append("the server counted \(serverFailures) failed sessions") }
+    guard !problems.isEmpty else { return }
+    print("FAILED, no figures: \(level): " + problems.joined(separator: "; "))
+    exit(1)
+}
+
 if let idlePort = options.idleClientPort {
     // The idle sessions' client side lives in its own process: one process may hold only
     // 20,000 descriptors here, and the server's VmRSS is then measured without the client's.
@@ -63,14 +87,15 @@ let epollAvailable = false
 if let targetPort = options.targetPort {
     #if canImport(Glibc)
     // Only the load, against a server in another process: its CPU is not in this process's figures.
-    let client = EpollRouteClient(port: UInt16(targetPort), environment: environment)
+    let client = EpollRouteClient(port: UInt16(targetPort), environment: environment, expectedCommands: expectedCommands)
     for concurrency in options.concurrencies {
         let result = await client.run(concurrency: concurrency, threads: options.clientThreads, duration: options.duration)
+        refuseFiguresIfAnySessionFailed("concurrency \(concurrency)", result)
         print(
             String(
-                format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, %d failures), client CPU %.0f µs per session",
+                format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, none failed), client CPU %.0f µs per session",
                 concurrency, result.sessionsPerSecond, milliseconds(result.percentile(0.50)), milliseconds(result.percentile(0.99)),
-                result.sessions, result.failures, seconds(result.clientCPU ?? .zero) * 1e6 / Double(max(1, result.sessions))))
+                result.sessions, seconds(result.clientCPU ?? .zero) * 1e6 / Double(max(1, result.sessions))))
     }
     exit(0)
     #else
@@ -104,14 +129,14 @@ let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 func runLoad(concurrency: Int, duration: Duration) async throws -> LoadResult {
     switch options.client {
     case .nio:
-        return try await LoadGenerator(group: clientGroup, port: port, environment: environment)
+        return try await LoadGenerator(group: clientGroup, port: port, environment: environment, expectedCommands: expectedCommands)
             .run(concurrency: concurrency, duration: duration)
     case .epoll:
         #if canImport(Glibc)
-        let client = EpollRouteClient(port: UInt16(port), environment: environment)
+        let client = EpollRouteClient(port: UInt16(port), environment: environment, expectedCommands: expectedCommands)
         return await client.run(concurrency: concurrency, threads: options.clientThreads, duration: duration)
         #else
-        return try await LoadGenerator(group: clientGroup, port: port, environment: environment)
+        return try await LoadGenerator(group: clientGroup, port: port, environment: environment, expectedCommands: expectedCommands)
             .run(concurrency: concurrency, duration: duration)
         #endif
     }
@@ -124,18 +149,20 @@ try await withThrowingTaskGroup(of: Void.self) { group in
             + "client: \(epollAvailable ? options.client.rawValue : "nio")"
             + (options.client == .epoll && epollAvailable ? " on \(options.clientThreads) thread(s), " : ", ")
             + "server event loops: \(options.serverLoops)")
-    _ = try await runLoad(concurrency: 50, duration: .seconds(1))  // warm-up
+    let serverFailures = { server.metrics.snapshot().failures.values.reduce(0, +) }
+    let warmUp = try await runLoad(concurrency: 50, duration: .seconds(1))
+    refuseFiguresIfAnySessionFailed("warm-up", warmUp, serverFailures: serverFailures())
     for concurrency in options.concurrencies {
-        let before = server.metrics.snapshot().failures.values.reduce(0, +)
+        let before = serverFailures()
         let cpuBefore = processCPUNanoseconds()
         let result = try await runLoad(concurrency: concurrency, duration: options.duration)
         let processCPU = Duration.nanoseconds(processCPUNanoseconds() - cpuBefore)
-        let serverFailures = server.metrics.snapshot().failures.values.reduce(0, +) - before
+        refuseFiguresIfAnySessionFailed("concurrency \(concurrency)", result, serverFailures: serverFailures() - before)
         print(
             String(
-                format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, %d client failures, %d server failures)",
+                format: "concurrency %4d: %8.0f sessions/s  p50 %6.2f ms  p99 %6.2f ms  (%d sessions, none failed)",
                 concurrency, result.sessionsPerSecond, milliseconds(result.percentile(0.50)),
-                milliseconds(result.percentile(0.99)), result.sessions, result.failures, serverFailures))
+                milliseconds(result.percentile(0.99)), result.sessions))
         let perSession = { (cpu: Duration) in seconds(cpu) * 1e6 / Double(max(1, result.sessions)) }
         if let clientCPU = result.clientCPU {
             print(

@@ -13,15 +13,27 @@ struct EventStream {
     let templates: [TemplateEvent]
     let spacing: Double
     let rounds: Int
+    /// The Linkedid of every recorded call, in order of appearance: generated call `(round, index)` is the call
+    /// `recordedLinkedids[index]` of round `round`.
+    let recordedLinkedids: [String]
     /// Template indices by the window (`offset / spacing`) they fall into within their round.
     private let buckets: [[Int]]
     private let base: Double
+    private let recordedCallIndex: [String: Int]
 
     init(templates: [TemplateEvent], spacing: Double, rounds: Int, base: Double) {
         self.templates = templates
         self.spacing = spacing
         self.rounds = rounds
         self.base = base
+        var linkedids: [String] = []
+        for template in templates {
+            guard let linkedid = template.fields.first(where: { $0.key == "Linkedid" })?.value,
+                  !linkedids.contains(linkedid) else { continue }
+            linkedids.append(linkedid)
+        }
+        recordedLinkedids = linkedids
+        recordedCallIndex = Dictionary(uniqueKeysWithValues: linkedids.enumerated().map { ($1, $0) })
         var buckets: [[Int]] = []
         for (index, template) in templates.enumerated() {
             let bucket = max(0, Int(template.offset / spacing))
@@ -33,6 +45,23 @@ struct EventStream {
 
     var windowCount: Int { rounds + buckets.count - 1 }
     var eventCount: Int { templates.count * rounds }
+    /// Every call the stream holds: each recorded call once per round.
+    var callCount: Int { recordedLinkedids.count * rounds }
+
+    /// The number (0 ..< `callCount`) of the generated call with this Linkedid, or nil for an id the stream never
+    /// produces. The inverse of the fresh ids: round `k` adds `k` to the epoch and `64 k` to the counter.
+    func callNumber(linkedid: String) -> Int? {
+        let parts = linkedid.split(separator: ".")
+        guard parts.count == 2, let epoch = Int(parts[0]), let counter = Int(parts[1]), counter >= 0 else { return nil }
+        let round = counter / 64
+        guard round < rounds, let call = recordedCallIndex["\(epoch - round).\(counter - 64 * round)"] else { return nil }
+        return round * recordedLinkedids.count + call
+    }
+
+    /// The Linkedid of generated call `number`.
+    func linkedid(ofCall number: Int) -> String {
+        Self.freshID(recordedLinkedids[number % recordedLinkedids.count], round: number / recordedLinkedids.count)
+    }
 
     /// The events of window `window`, in time order.
     func window(_ window: Int) -> [AMIMessage] {

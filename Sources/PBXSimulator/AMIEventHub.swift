@@ -2,7 +2,7 @@ import AMIModel
 import NIOCore
 
 /// Fans the replayed AMI events out to every logged-in manager connection, and remembers which channels are live so
-/// `CoreShowChannels` answers as Asterisk would.
+/// `CoreShowChannels` answers as Asterisk would. With `recordsTimeline` it also keeps an ``AMITimeline``.
 actor AMIEventHub {
     private var subscribers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
     private var nextID = 0
@@ -10,6 +10,21 @@ actor AMIEventHub {
     private var loginWaiters: [CheckedContinuation<Void, Never>] = []
     /// Sessions that ever logged in.
     private(set) var logins = 0
+    /// Events published so far.
+    private var published = 0
+    /// While fewer events than this were published, manager connections are refused (fault injection).
+    private var unreachableUntil = 0
+    /// What was sent to whom, when recorded; each session's place in it by subscriber id, each call's by Linkedid.
+    private(set) var timeline: AMITimeline?
+    private var sessionIndex: [Int: Int] = [:]
+    private var callIndex: [String: Int] = [:]
+
+    init(recordsTimeline: Bool = false) {
+        timeline = recordsTimeline ? AMITimeline() : nil
+    }
+
+    /// Whether a manager connecting now is turned away, as during a network outage.
+    var isUnreachable: Bool { published < unreachableUntil }
 
     /// A stream of encoded events for one connection; ends when `unsubscribe` is called.
     func subscribe() -> (id: Int, events: AsyncStream<ByteBuffer>) {
@@ -17,6 +32,10 @@ actor AMIEventHub {
         nextID += 1
         subscribers[nextID] = continuation
         logins += 1
+        if timeline != nil {
+            sessionIndex[nextID] = timeline?.sessions.count
+            timeline?.sessions.append(AMITimeline.Session(loginAt: published))
+        }
         for waiter in loginWaiters { waiter.resume() }
         loginWaiters = []
         return (nextID, stream)
@@ -24,6 +43,7 @@ actor AMIEventHub {
 
     func unsubscribe(_ id: Int) {
         subscribers.removeValue(forKey: id)?.finish()
+        recordEnd(of: id)
     }
 
     /// Returns once some manager has logged in.
@@ -32,11 +52,16 @@ actor AMIEventHub {
         await withCheckedContinuation { loginWaiters.append($0) }
     }
 
-    /// Ends every manager session, as a network failure or an Asterisk restart of the manager would. Later logins
-    /// receive the events from then on; what was sent meanwhile is lost to the dropped sessions, as with Asterisk.
-    func dropAll() {
-        for continuation in subscribers.values { continuation.finish() }
+    /// Ends every manager session, as a network failure or an Asterisk restart of the manager would, and refuses
+    /// new connections until `outageEvents` more events were published. Later logins receive the events from then
+    /// on; what was sent meanwhile is lost to the dropped sessions, as with Asterisk.
+    func dropAll(outageEvents: Int = 0) {
+        for (id, continuation) in subscribers {
+            continuation.finish()
+            recordEnd(of: id)
+        }
         subscribers = [:]
+        unreachableUntil = published + outageEvents
     }
 
     /// Bytes that are not a well-formed message (a fault-injection aid: the daemon must reject them and go on).
@@ -47,13 +72,23 @@ actor AMIEventHub {
 
     func publish(_ event: AMIMessage) {
         track(event)
+        if timeline != nil, let linkedid = event["Linkedid"], !linkedid.isEmpty, callIndex[linkedid] == nil {
+            callIndex[linkedid] = timeline?.calls.count
+            timeline?.calls.append(AMITimeline.Call(linkedid: linkedid, firstEvent: published))
+        }
+        published += 1
+        timeline?.events = published
         let bytes = ByteBuffer(bytes: Self.encode(event))
         for continuation in subscribers.values { continuation.yield(bytes) }
     }
 
-    /// `CoreShowChannel` events for the channels alive now, as Asterisk lists them.
-    func coreShowChannels(actionID: String?) -> [AMIMessage] {
-        liveChannels.values.sorted { ($0["Uniqueid"] ?? "") < ($1["Uniqueid"] ?? "") }.map { channel in
+    /// `CoreShowChannel` events for the channels alive now, as Asterisk lists them, for the session of `subscriber`.
+    func coreShowChannels(actionID: String?, subscriber: Int?) -> [AMIMessage] {
+        if let session = subscriber.flatMap({ sessionIndex[$0] }) {
+            let linkedids = Set(liveChannels.values.compactMap { $0["Linkedid"] }).sorted()
+            timeline?.sessions[session].listings.append(AMITimeline.Listing(at: published, linkedids: linkedids))
+        }
+        return liveChannels.values.sorted { ($0["Uniqueid"] ?? "") < ($1["Uniqueid"] ?? "") }.map { channel in
             var fields: [(key: String, value: String)] = [("Event", "CoreShowChannel")]
             if let actionID { fields.append(("ActionID", actionID)) }
             for key in ["Channel", "ChannelState", "ChannelStateDesc", "CallerIDNum", "CallerIDName", "ConnectedLineNum",
@@ -63,6 +98,11 @@ actor AMIEventHub {
             }
             return AMIMessage(fields)
         }
+    }
+
+    private func recordEnd(of subscriber: Int) {
+        guard let session = sessionIndex[subscriber], timeline?.sessions[session].endedAt == nil else { return }
+        timeline?.sessions[session].endedAt = published
     }
 
     private func track(_ event: AMIMessage) {

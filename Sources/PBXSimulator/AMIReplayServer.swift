@@ -44,6 +44,11 @@ struct AMIReplayServer: Sendable {
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
         let channel = connection.channel
         try await connection.executeThenClose { inbound, outbound in
+            // An outage (fault injection): the connection closes before the banner, as through a broken network.
+            if await hub.isUnreachable {
+                logger.debug("simulated AMI refused a connection during the outage")
+                return
+            }
             try await outbound.write(ByteBuffer(string: Self.banner))
             var decoder = AMIDecoder()
             var challenge: String?
@@ -90,7 +95,7 @@ struct AMIReplayServer: Sendable {
                         case "events":
                             try await reply([("Response", "Success"), ("Events", "On")])
                         case "coreshowchannels":
-                            let channels = await hub.coreShowChannels(actionID: id)
+                            let channels = await hub.coreShowChannels(actionID: id, subscriber: subscription)
                             try await reply([("Response", "Success"), ("EventList", "start"), ("Message", "Channels will follow")])
                             for channel in channels { try await outbound.write(ByteBuffer(bytes: AMIEventHub.encode(channel))) }
                             var complete: [(key: String, value: String)] = [("Event", "CoreShowChannelsComplete")]

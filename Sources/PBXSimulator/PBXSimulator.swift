@@ -23,6 +23,11 @@ public struct PBXSimulator: Sendable {
         public var rounds = 1
         /// Fault injection: drop every AMI session once, after this many events.
         public var dropAfterEvents: Int?
+        /// Fault injection: after the drop, refuse manager connections until this many more events were published,
+        /// so what happens meanwhile is certain to fall inside the gap.
+        public var outageEvents = 0
+        /// Keep an ``AMITimeline`` of the run, returned in the summary.
+        public var recordsTimeline = false
         /// Fault injection: send a malformed frame (binary garbage and an oversized line) every this many events.
         public var garbageEvery: Int?
 
@@ -37,6 +42,8 @@ public struct PBXSimulator: Sendable {
         public var events = 0
         public var agiSessions = 0
         public var agiFailures = 0
+        /// What was sent to which manager session, when `recordsTimeline` was set.
+        public var timeline: AMITimeline?
     }
 
     public let configuration: Configuration
@@ -55,7 +62,7 @@ public struct PBXSimulator: Sendable {
             configuration.only.contains { scenario.name == $0 || scenario.name.hasPrefix($0 + "-") }
         }
         guard !scenarios.isEmpty else { throw SimulatorError.noScenarios(configuration.traces.path) }
-        let hub = AMIEventHub()
+        let hub = AMIEventHub(recordsTimeline: configuration.recordsTimeline)
         let server = AMIReplayServer(host: configuration.amiHost, port: configuration.amiPort, username: configuration.username,
                                      secret: configuration.secret, hub: hub, logger: logger)
         return try await withThrowingTaskGroup(of: Summary?.self) { group in
@@ -68,7 +75,9 @@ public struct PBXSimulator: Sendable {
                 logger.info("a manager logged in; replaying", metadata: [
                     "scenarios": "\(scenarios.count)", "speed": "\(configuration.speed)", "rounds": "\(configuration.rounds)",
                 ])
-                return await ScenarioPlayer(scenarios: scenarios, configuration: configuration, hub: hub, logger: logger).run()
+                var summary = await ScenarioPlayer(scenarios: scenarios, configuration: configuration, hub: hub, logger: logger).run()
+                summary.timeline = await hub.timeline
+                return summary
             }
             while let result = try await group.next() {
                 if let summary = result {

@@ -49,8 +49,10 @@ struct ScenarioPlayer: Sendable {
                 await hub.publish(AMIMessage(event.fields.map { ($0.key, rewriter.value($0.value, key: $0.key)) }))
                 summary.events += 1
                 if summary.events == configuration.dropAfterEvents {
-                    logger.warning("dropping every AMI session (fault injection)", metadata: ["events": "\(summary.events)"])
-                    await hub.dropAll()
+                    logger.warning("dropping every AMI session (fault injection)", metadata: [
+                        "events": "\(summary.events)", "outage_events": "\(configuration.outageEvents)",
+                    ])
+                    await hub.dropAll(outageEvents: configuration.outageEvents)
                 }
                 if let every = configuration.garbageEvery, summary.events % every == 0 {
                     await hub.publishRaw(Self.garbage)

@@ -30,7 +30,7 @@ final class AMITestServer: Sendable {
 
     let behaviour: Behaviour
     private let serverChannel: any Channel
-    private let state = Mutex<(actions: [AMIMessage], connections: Int)>(([], 0))
+    private let state = Mutex<(actions: [AMIMessage], connectedAt: [ContinuousClock.Instant])>(([], []))
 
     /// The port the server listens on.
     var port: Int { serverChannel.localAddress?.port ?? 0 }
@@ -39,7 +39,13 @@ final class AMITestServer: Sendable {
     var actions: [AMIMessage] { state.withLock { $0.actions } }
 
     /// Connections accepted so far.
-    var connections: Int { state.withLock { $0.connections } }
+    var connections: Int { state.withLock { $0.connectedAt.count } }
+
+    /// The time between each accepted connection and the next.
+    var connectionGaps: [Duration] {
+        let instants = state.withLock { $0.connectedAt }
+        return zip(instants, instants.dropFirst()).map { $1 - $0 }
+    }
 
     private init(behaviour: Behaviour, serverChannel: any Channel) {
         self.behaviour = behaviour
@@ -69,7 +75,7 @@ final class AMITestServer: Sendable {
     }
 
     func record(action: AMIMessage) { state.withLock { $0.actions.append(action) } }
-    func recordConnection() { state.withLock { $0.connections += 1 } }
+    func recordConnection() { state.withLock { $0.connectedAt.append(.now) } }
 
     /// A client configuration pointing at this server, with short timeouts for tests.
     func clientConfiguration(

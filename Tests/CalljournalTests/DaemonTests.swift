@@ -61,7 +61,7 @@ struct DaemonTests {
         #expect(try await harness.wait(for: serve) == 0, "\(harness.logs())")
     }
 
-    @Test func killNineMidReplayThenRestartLeavesNoDuplicateAndNoCallOpen() async throws {
+    @Test func killNineMidReplayThenRestartLosesOnlyTheCallsInsideTheGap() async throws {
         let harness = try DaemonHarness()
         let first = try harness.startServe()
         let rounds = 30
@@ -69,14 +69,30 @@ struct DaemonTests {
         try await harness.eventually("calls flowing") { try harness.callCounts().rows > 40 }
         kill(first.processIdentifier, SIGKILL)
         _ = try await harness.wait(for: first)
+        // What the killed daemon made durable, read once its last transaction is over: when its sessions have left
+        // PostgreSQL. Rows that only hold a post-call result (no AMI facts yet) do not say how far it had come.
+        try await harness.eventually("the killed daemon's PostgreSQL sessions gone") {
+            try harness.database.query("""
+                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'calljournal'
+                """) == ["0"]
+        }
+        let kept = Set(try harness.database.query("SELECT linkedid FROM calljournal.calls WHERE last_event_at > '-infinity'"))
         let second = try harness.startServe()
         // FastAGI sessions that fell into the gap fail on the simulator's side, so its exit status is not checked.
         _ = try await harness.wait(for: simulator)
         try await harness.eventually("no call left in progress") { try harness.callCounts().inProgress == 0 }
-        let counts = try harness.callCounts()
-        #expect(counts.distinct == counts.rows, "no call twice")
-        // Calls that began and ended while no daemon was connected are invisible to AMI; everything else is there.
-        #expect(counts.rows >= rounds * Self.callsPerRound - 2 * Self.callsPerRound)
+
+        let timeline = try harness.timeline()
+        #expect(timeline.sessions.count == 2, "one AMI session per daemon: \(timeline.sessions)")
+        #expect(timeline.calls.count == rounds * Self.callsPerRound)
+        // The first daemon wrote each call when it began, in order: none older than the last one it wrote is missing.
+        let frontier = try #require(timeline.calls.lastIndex { kept.contains($0.linkedid) })
+        let skipped = timeline.calls[...frontier].map(\.linkedid).filter { !kept.contains($0) }
+        #expect(skipped.isEmpty, "calls older than the killed daemon's last write, yet never written: \(skipped)")
+        // The gap runs from the first call that daemon did not write to the second daemon's listing of the live
+        // channels. Calls that began and ended inside it are invisible to AMI; every other call must be there.
+        let inside = try timeline.callsInsideGap(startingAt: timeline.calls[frontier].firstEvent + 1)
+        try harness.expectJournal(of: timeline, missingAtMost: inside)
         kill(second.processIdentifier, SIGTERM)
         #expect(try await harness.wait(for: second) == 0, "\(harness.logs())")
     }
@@ -84,18 +100,27 @@ struct DaemonTests {
     @Test func aDroppedAMIConnectionIsReconciledAndNoCallStaysOpen() async throws {
         let harness = try DaemonHarness()
         let serve = try harness.startServe()
-        // Drop in the middle of S1's conversation (its events run to about 150).
-        let simulator = try harness.startSimulator(speed: 20, extra: ["--drop-after-events", "100"])
+        // Drop in the middle of S1's conversation, after its 100th event, and stay unreachable for its other 50: S1
+        // ends inside the gap however fast the daemon tries to reconnect.
+        let simulator = try harness.startSimulator(speed: 20, extra: ["--drop-after-events", "100", "--outage-events", "50"])
         #expect(try await harness.wait(for: simulator) == 0, "\(harness.logs())")
         try await harness.eventually("no call left in progress") { try harness.callCounts().inProgress == 0 }
         #expect(harness.logs().contains("AMI connected; reconciling"))
         let reconnects = harness.metric("calljournal_ami_reconnects_total") ?? 0
         #expect(reconnects >= 1)
-        // S1's end fell into the gap: it is closed with the explicit mark rather than left open.
+
+        let timeline = try harness.timeline()
+        #expect(timeline.sessions.count == 2, "one drop, one reconnect: \(timeline.sessions)")
+        #expect(timeline.calls.count == Self.callsPerRound)
+        #expect(timeline.sessions.first?.endedAt == 100)
+        #expect(try #require(timeline.sessions.last).loginAt >= 150)
+        // S1 began before the gap and ended in it: closed with the explicit mark rather than left open.
+        #expect(timeline.calls.first?.linkedid == "1795358807.0")
         let s1 = try harness.database.query(
-            "SELECT status || ':' || ended_while_disconnected FROM calljournal.calls WHERE caller_number = '79161234567'")
-        #expect(s1 == ["answered:true"] || s1 == ["answered:false"])
-        #expect(try harness.callCounts().rows >= Self.callsPerRound - 1)
+            "SELECT status || ':' || ended_while_disconnected FROM calljournal.calls WHERE linkedid = '1795358807.0'")
+        #expect(s1 == ["answered:true"])
+        // The daemon kept every event before the drop; what began and ended in the gap is invisible to AMI.
+        try harness.expectJournal(of: timeline, missingAtMost: try timeline.callsInsideGap(startingAt: 100))
         kill(serve.processIdentifier, SIGTERM)
         #expect(try await harness.wait(for: serve) == 0, "\(harness.logs())")
     }

@@ -3,9 +3,19 @@ public import Foundation
 /// Recorded Asterisk 22 traffic bundled with the tests (see `asterisk-traces/README.md`).
 public enum Fixtures {
     /// Every scenario folder, `S1-…` to `S13-…`, in numeric order.
+    ///
+    /// Parameterised tests take their cases from here, so a folder that cannot be read or holds no scenario stops
+    /// the run instead of leaving those tests with no case to fail.
     public static let scenarios: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: tracesDirectory.path)) ?? []
-        return names.filter { $0.hasPrefix("S") }.sorted { number($0) < number($1) }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: tracesDirectory.path)
+        } catch {
+            fatalError("test fixtures unreadable: cannot list \(tracesDirectory.path): \(error)")
+        }
+        let scenarios = names.filter { $0.hasPrefix("S") }.sorted { number($0) < number($1) }
+        guard !scenarios.isEmpty else { fatalError("test fixtures missing: no scenario folder (S…) in \(tracesDirectory.path)") }
+        return scenarios
     }()
 
     /// The folder holding the scenario folders.
@@ -29,10 +39,9 @@ public enum Fixtures {
         return [UInt8](try Data(contentsOf: url))
     }
 
-    /// The files of a scenario whose names match a predicate, sorted by name.
-    public static func files(_ scenario: String, where predicate: (String) -> Bool) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: self.scenario(scenario).path)) ?? []
-        return names.filter(predicate).sorted()
+    /// The files of a scenario whose names match a predicate, sorted by name. Throws when the folder cannot be read.
+    public static func files(_ scenario: String, where predicate: (String) -> Bool) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: self.scenario(scenario).path).filter(predicate).sorted()
     }
 
     private static func number(_ name: String) -> Int {

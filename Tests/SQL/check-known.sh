@@ -63,6 +63,16 @@ C="SELECT task_id, caller_number, contact_name, status, missed_count, time_to_ca
      FROM calljournal.callback_tasks_report"
 DAY="'2025-06-01 00:00Z', '2025-06-02 00:00Z'"
 
+# ---------------------------------------------------------------- the flags known.sql derives
+# The "new" and "target" columns of the table at the top of known.sql. New: the first call of each number
+# (..01 C1, ..02 C2, ..04 C4, ..05 C8, ..06 C10, ..07 C11, ..08 C13, ..09 C14, ..10 C15; C9 has no client).
+# Target: answered with at least 30 s of talk (C1 100, C3 60, C6 45, C8 31, C10 300, C12 50, C14 40, C15 70).
+expect "flags: new callers and target calls as derived from the calls" \
+    "SELECT string_agg(id::text, ',' ORDER BY id) FILTER (WHERE is_new_caller),
+            string_agg(id::text, ',' ORDER BY id) FILTER (WHERE is_target)
+       FROM calljournal.calls" \
+    "1,2,4,8,10,11,13,14,15|1,3,6,8,10,12,14,15"
+
 # ---------------------------------------------------------------- journal_metrics
 # Columns: total, answered, target, new caller, total talk, avg talk of answered, avg wait of answered.
 

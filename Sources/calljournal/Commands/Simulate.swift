@@ -46,8 +46,18 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Fault injection: drop every AMI session once after N events.", valueName: "N"))
     var dropAfterEvents: Int?
 
+    @Option(help: ArgumentHelp("Fault injection: after the drop, refuse AMI connections for the next N events.",
+                               valueName: "N"))
+    var outageEvents = 0
+
     @Option(help: ArgumentHelp("Fault injection: send a malformed AMI frame every N events.", valueName: "N"))
     var garbageEvery: Int?
+
+    @Option(help: ArgumentHelp("""
+        At the end, write as JSON which events went to which AMI session: each call's first event, each login, \
+        the end of each session and each CoreShowChannels answer, by event number.
+        """, valueName: "path"))
+    var timeline: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
@@ -57,6 +67,10 @@ struct Simulate: AsyncParsableCommand {
         guard rounds >= 0 else { throw ValidationError("--rounds must be 0 or more") }
         guard Self.split(amiListen) != nil else { throw ValidationError("--ami-listen must be host:port") }
         guard Self.split(agi) != nil else { throw ValidationError("--agi must be host:port") }
+        guard outageEvents >= 0 else { throw ValidationError("--outage-events must be 0 or more") }
+        guard outageEvents == 0 || dropAfterEvents != nil else {
+            throw ValidationError("--outage-events needs --drop-after-events: the outage follows the drop")
+        }
     }
 
     func run() async throws {
@@ -75,8 +89,17 @@ struct Simulate: AsyncParsableCommand {
         configuration.speed = speed
         configuration.rounds = rounds
         configuration.dropAfterEvents = dropAfterEvents
+        configuration.outageEvents = outageEvents
         configuration.garbageEvery = garbageEvery
+        configuration.recordsTimeline = timeline != nil
         let summary = try await PBXSimulator(configuration: configuration, logger: logger).run()
+        if let timeline, let record = summary.timeline {
+            do {
+                try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: timeline))
+            } catch {
+                throw CommandFailure.exit("cannot write the timeline to \(timeline): \(error)", code: 73)
+            }
+        }
         print("simulation finished: \(summary.rounds) round(s), \(summary.events) AMI events, "
               + "\(summary.agiSessions) FastAGI sessions (\(summary.agiFailures) failed)")
         if summary.agiFailures > 0 { throw ExitCode(1) }

@@ -26,8 +26,7 @@ import Testing
         let (transcript, metrics) = try await ServerHarness.withServer(store: store) { server, port in
             let transcript = try await AGISessionPlayer.play(
                 port: port, environment: environment ?? recorded.environmentBytes, channel: channel)
-            try await Task.sleep(for: .milliseconds(20))  // the server counts the session after closing it
-            return (transcript, server.metrics.snapshot())
+            return (transcript, try await ServerHarness.settledMetrics(server))
         }
         return (transcript, await store.postCallResults, metrics)
     }

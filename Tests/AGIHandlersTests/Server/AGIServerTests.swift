@@ -17,17 +17,12 @@ import Testing
         }
     }
 
-    private func settledMetrics(_ server: AGIServer) async throws -> AGIServerMetricsSnapshot {
-        for _ in 0..<100 where server.metrics.snapshot().activeSessions > 0 { try await Task.sleep(for: .milliseconds(10)) }
-        return server.metrics.snapshot()
-    }
-
     @Test func unknownScriptGetsAClearVerboseAndTheSessionEnds() async throws {
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
         let (transcript, metrics) = try await ServerHarness.withServer { server, port in
             let transcript = try await AGISessionPlayer.play(
                 port: port, environment: recorded.environment(script: "rout?did=5551000"), channel: SimulatedChannel())
-            return (transcript, try await settledMetrics(server))
+            return (transcript, try await ServerHarness.settledMetrics(server))
         }
         #expect(transcript.commands.count == 1)
         #expect(transcript.commands.first?.hasPrefix("VERBOSE \"calljournal: no FastAGI script named \\\"rout\\\"") == true)
@@ -38,7 +33,7 @@ import Testing
     @Test func garbageIsClosedWithoutAnswer() async throws {
         let (reply, metrics) = try await ServerHarness.withServer { server, port in
             let reply = try await exchange(port: port, sending: Array("GET / HTTP/1.1\r\nHost: pbx\r\n\r\n".utf8))
-            return (reply, try await settledMetrics(server))
+            return (reply, try await ServerHarness.settledMetrics(server))
         }
         #expect(reply.isEmpty)
         #expect(metrics.failures["protocol"] == 1)
@@ -49,7 +44,7 @@ import Testing
         let bytes = Array("agi_network: yes\n".utf8)
             + (0..<400).flatMap { Array("agi_arg_\($0): \(String(repeating: "x", count: 60))\n".utf8) }
         let (reply, metrics) = try await ServerHarness.withServer { server, port in
-            (try await exchange(port: port, sending: bytes), try await settledMetrics(server))
+            (try await exchange(port: port, sending: bytes), try await ServerHarness.settledMetrics(server))
         }
         #expect(reply.isEmpty)
         #expect(metrics.failures["protocol"] == 1)
@@ -58,7 +53,7 @@ import Testing
     @Test func megabyteLineIsCutAtTheLineLimit() async throws {
         let bytes = Array("agi_network_script: route?ext=".utf8) + Array(repeating: UInt8(ascii: "1"), count: 1 << 20)
         let (reply, metrics) = try await ServerHarness.withServer { server, port in
-            (try await exchange(port: port, sending: bytes), try await settledMetrics(server))
+            (try await exchange(port: port, sending: bytes), try await ServerHarness.settledMetrics(server))
         }
         #expect(reply.isEmpty)
         #expect(metrics.failures["protocol"] == 1)
@@ -73,10 +68,11 @@ import Testing
         let (elapsed, metrics) = try await ServerHarness.withServer(configuration: configuration) { server, port in
             let started = clock.now
             _ = try await exchange(port: port, sending: half)
-            return (started.duration(to: clock.now), try await settledMetrics(server))
+            return (started.duration(to: clock.now), try await ServerHarness.settledMetrics(server))
         }
         #expect(elapsed >= .milliseconds(250))
-        #expect(elapsed < .seconds(2))
+        // The header timer closed it, not the session deadline, the only other limit before the environment is whole.
+        #expect(elapsed < .seconds(30))
         #expect(metrics.failures["timeout"] == 1)
     }
 
@@ -85,7 +81,7 @@ import Testing
         var configuration = ServerHarness.testConfiguration
         configuration.commandTimeout = .milliseconds(200)
         let (reply, metrics) = try await ServerHarness.withServer(configuration: configuration) { server, port in
-            (try await exchange(port: port, sending: recorded.environmentBytes), try await settledMetrics(server))
+            (try await exchange(port: port, sending: recorded.environmentBytes), try await ServerHarness.settledMetrics(server))
         }
         #expect(String(decoding: reply, as: UTF8.self).hasPrefix("SET VARIABLE ROUTE_STATUS \"OK\"\n"))
         #expect(metrics.failures["timeout"] == 1)
@@ -95,18 +91,20 @@ import Testing
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
         var configuration = ServerHarness.testConfiguration
         configuration.maximumSessions = 1
-        let gate = Countdown(1)
+        let holding = Countdown(1)
+        let refusalSeen = Countdown(1)
         let environment = recorded.environmentBytes
         let (held, refused, metrics) = try await ServerHarness.withServer(configuration: configuration) { server, port in
             let held = Task {
                 try await AGISessionPlayer.play(port: port, environment: environment, channel: SimulatedChannel()) { _ in
-                    await gate.arrive()
-                    try? await Task.sleep(for: .milliseconds(300))
+                    await holding.arrive()
+                    await refusalSeen.wait()
                 }
             }
-            await gate.wait()
+            await holding.wait()
             let refused = try await exchange(port: port, sending: environment)
-            return (try await held.value, refused, try await settledMetrics(server))
+            await refusalSeen.arrive()
+            return (try await held.value, refused, try await ServerHarness.settledMetrics(server))
         }
         #expect(refused.isEmpty)
         #expect(held.channel.variables["ROUTE_DIAL"] == "PJSIP/101")
@@ -179,7 +177,7 @@ import Testing
                 }
                 return try await group.reduce(into: [String?]()) { $0.append($1) }
             }
-            return (dials, try await settledMetrics(server))
+            return (dials, try await ServerHarness.settledMetrics(server))
         }
         #expect(dials.count == sessions)
         #expect(dials.allSatisfy { $0 == "PJSIP/101" })
@@ -192,25 +190,35 @@ import Testing
     @Test func shutdownLetsARunningMenuFinishAndRefusesNewSessions() async throws {
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-02-postcall")
         let store = InMemoryAnnotationStore()
+        var configuration = ServerHarness.testConfiguration
+        // The agent types until the test has seen new sessions refused, however long that takes: the drain may not
+        // end the menu first.
+        configuration.drainTimeout = .seconds(120)
         let server = try await AGIServer.bind(
-            configuration: ServerHarness.testConfiguration,
+            configuration: configuration,
             router: .standard(directory: StaticDirectorySource(LabDirectory.snapshot), store: store),
             logger: ServerHarness.quietLogger)
         let port = try #require(server.localPort)
         let menuStarted = Countdown(1)
+        let refusalSeen = Countdown(1)
         let running = Task { try await server.run() }
         let channel = SimulatedChannel(variables: ["CHANNEL(linkedid)": "1795358807.0"], digits: ["2", "500"])
         let menu = Task {
             try await AGISessionPlayer.play(port: port, environment: recorded.environmentBytes, channel: channel) { command in
                 guard command.hasPrefix("GET DATA") else { return }
                 await menuStarted.arrive()
-                try? await Task.sleep(for: .milliseconds(300))  // the agent is still typing during shutdown
+                await refusalSeen.wait()  // the agent is still typing during shutdown
             }
         }
         await menuStarted.wait()
         running.cancel()
-        try await Task.sleep(for: .milliseconds(100))
-        await #expect(throws: (any Error).self) { try await AGISessionPlayer.connect(port: port) }
+        // The listeners close on the event loop soon after the cancel; a connection that still gets in is let go.
+        try await waitUntil("new FastAGI connections refused") {
+            guard let connection = try? await AGISessionPlayer.connect(port: port) else { return true }
+            try await connection.executeThenClose { _, _ in }
+            return false
+        }
+        await refusalSeen.arrive()
         let transcript = try await menu.value
         try await running.value
         #expect(transcript.channel.variables["POSTCALL_STATUS"] == "SAVED")
@@ -221,7 +229,6 @@ import Testing
         let recorded = try RecordedAGISession(scenario: "S1", name: "agi-01-route")
         var configuration = ServerHarness.testConfiguration
         configuration.drainTimeout = .milliseconds(200)
-        configuration.commandTimeout = .seconds(30)
         let server = try await AGIServer.bind(
             configuration: configuration,
             router: .standard(directory: StaticDirectorySource(LabDirectory.snapshot), store: InMemoryAnnotationStore()),
@@ -241,7 +248,8 @@ import Testing
         }
         try await running.value
         #expect(elapsed >= .milliseconds(150))
-        #expect(elapsed < .seconds(5))
+        // The drain closed it, not the command timeout or the session deadline.
+        #expect(elapsed < .seconds(30))
         #expect(server.metrics.snapshot().failures["connection"] == 1)
     }
 }

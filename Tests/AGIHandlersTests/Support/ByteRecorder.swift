@@ -25,9 +25,9 @@ struct ByteRecorder: Sendable {
         try await channel.writeAndFlush(ByteBuffer(bytes: data))
     }
 
-    /// Waits (up to 5 s) until at least `count` lines have arrived.
+    /// Waits until at least `count` lines have arrived.
     func waitForLines(_ count: Int) async throws {
-        for _ in 0..<500 where lineCount < count { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil("\(count) lines from the server") { lineCount >= count }
     }
 
     /// Waits until the server has closed the connection.

@@ -1,4 +1,5 @@
 import Foundation
+import PBXSimulator
 import TestFixtures
 import Testing
 
@@ -62,13 +63,36 @@ final class DaemonHarness {
         try? FileManager.default.removeItem(at: workdir)
     }
 
-    /// Starts `calljournal simulate` on the AMI port, playing against the FastAGI port.
+    /// Starts `calljournal simulate` on the AMI port, playing against the FastAGI port, keeping its timeline.
     @discardableResult
     func startSimulator(speed: Double, rounds: Int = 1, extra: [String] = []) throws -> Process {
         try launch(["simulate", "--traces", Self.traces, "--ami-listen", "127.0.0.1:\(amiPort)",
                     "--agi", "127.0.0.1:\(agiPort)", "--secret-file", workdir.appendingPathComponent("secret").path,
-                    "--speed", String(speed), "--rounds", String(rounds), "--log-level", "warning"] + extra,
+                    "--speed", String(speed), "--rounds", String(rounds), "--log-level", "warning",
+                    "--timeline", timelineURL.path] + extra,
                    log: "simulate")
+    }
+
+    private var timelineURL: URL { workdir.appendingPathComponent("timeline.json") }
+
+    /// What the simulator sent to which AMI session, written when it ended.
+    func timeline() throws -> AMITimeline {
+        try JSONDecoder().decode(AMITimeline.self, from: Data(contentsOf: timelineURL))
+    }
+
+    /// Checks the journal against the simulator's timeline: every call at most once, no call the simulator did not
+    /// place, and every call it placed except those in `mayBeMissing`.
+    func expectJournal(of timeline: AMITimeline, missingAtMost mayBeMissing: Set<String>,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let journal = try database.query("SELECT linkedid FROM calljournal.calls")
+        let placed = Set(timeline.calls.map(\.linkedid))
+        #expect(Set(journal).count == journal.count, "no call twice", sourceLocation: sourceLocation)
+        #expect(Set(journal).subtracting(placed).isEmpty, "no call the simulator did not place",
+                sourceLocation: sourceLocation)
+        let missing = placed.subtracting(journal)
+        #expect(missing.isSubset(of: mayBeMissing),
+                "missing outside the gap: \(missing.subtracting(mayBeMissing).sorted()); inside it \(mayBeMissing.sorted())",
+                sourceLocation: sourceLocation)
     }
 
     /// Starts `calljournal serve` with the harness configuration.
