@@ -18,6 +18,10 @@ actor AMIEventHub {
     private(set) var timeline: AMITimeline?
     private var sessionIndex: [Int: Int] = [:]
     private var callIndex: [String: Int] = [:]
+    /// For the timeline: each channel's first Linkedid, the channels each call started with, and those that moved.
+    private var firstLinkedid: [String: String] = [:]
+    private var channelsOfCall: [String: Set<String>] = [:]
+    private var movedChannels: Set<String> = []
 
     init(recordsTimeline: Bool = false) {
         timeline = recordsTimeline ? AMITimeline() : nil
@@ -64,6 +68,18 @@ actor AMIEventHub {
         unreachableUntil = published + outageEvents
     }
 
+    /// Marks a call absorbed once every channel it started with has shown up in another call.
+    private func noteChannel(_ uniqueid: String, in linkedid: String) {
+        guard let first = firstLinkedid[uniqueid] else {
+            firstLinkedid[uniqueid] = linkedid
+            channelsOfCall[linkedid, default: []].insert(uniqueid)
+            return
+        }
+        guard first != linkedid, movedChannels.insert(uniqueid).inserted,
+              channelsOfCall[first]?.isSubset(of: movedChannels) == true, let index = callIndex[first] else { return }
+        timeline?.calls[index].absorbed = true
+    }
+
     /// Bytes that are not a well-formed message (a fault-injection aid: the daemon must reject them and go on).
     func publishRaw(_ bytes: [UInt8]) {
         let buffer = ByteBuffer(bytes: bytes)
@@ -75,6 +91,9 @@ actor AMIEventHub {
         if timeline != nil, let linkedid = event["Linkedid"], !linkedid.isEmpty, callIndex[linkedid] == nil {
             callIndex[linkedid] = timeline?.calls.count
             timeline?.calls.append(AMITimeline.Call(linkedid: linkedid, firstEvent: published))
+        }
+        if timeline != nil, let uniqueid = event["Uniqueid"], let linkedid = event["Linkedid"], !linkedid.isEmpty {
+            noteChannel(uniqueid, in: linkedid)
         }
         published += 1
         timeline?.events = published

@@ -9,6 +9,10 @@ public struct AMITimeline: Sendable, Codable, Equatable {
     public struct Call: Sendable, Codable, Equatable {
         public var linkedid: String
         public var firstEvent: Int
+        /// Every channel of the call went on to another call: a phone dialled a pickup code or a parking space and
+        /// was brought into the call it picked up (S19, S23). A manager journals it as part of that call, not as a
+        /// call of its own.
+        public var absorbed = false
     }
 
     /// A manager session that logged in.

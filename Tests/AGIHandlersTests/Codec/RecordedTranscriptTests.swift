@@ -38,8 +38,8 @@ import Testing
 
     @Test func everyRecordedSessionIsAvailable() throws {
         let sessions = try RecordedAGISession.all()
-        #expect(sessions.count == 19)
-        #expect(sessions.filter { $0.name.hasSuffix("postcall") }.count == 5)
+        #expect(sessions.count == 31)
+        #expect(sessions.filter { $0.name.hasSuffix("postcall") }.count == 10)
     }
 
     @Test(arguments: try RecordedAGISession.all())

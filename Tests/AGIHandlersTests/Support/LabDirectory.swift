@@ -15,6 +15,13 @@ enum LabDirectory {
         phoneNumbers: ["+380501234567"])
     static let dutyDesk = DirectoryEmployee(
         id: 5, fullName: "Duty desk", extensionNumber: "150", isOnline: true, sipAccounts: ["101", "102"], phoneNumbers: [])
+    /// Reached on a mobile only, through the trunk (S14).
+    static let fieldAgent = DirectoryEmployee(
+        id: 6, fullName: "Field agent", extensionNumber: "160", isOnline: true, sipAccounts: [], phoneNumbers: ["79001110202"])
+    /// A desk phone and a mobile that ring together (S15).
+    static let roamingDesk = DirectoryEmployee(
+        id: 7, fullName: "Roaming desk", extensionNumber: "170", isOnline: true, sipAccounts: ["101"],
+        phoneNumbers: ["79001110303"])
 
     static let categories = [
         DirectoryCategory(id: 11, code: 1, name: "Sale"),
@@ -26,8 +33,9 @@ enum LabDirectory {
     static let clients: [String: Int64] = [
         "79161234567": 1, "79035556677": 1, "79167654321": 1, "79261112233": 1, "79854443322": 1, "79031234500": 1,
         "79037778899": 1, "79160000001": 1, "79267778800": 1, "79160000002": 2, "+7 916 999-00-11": 5,
+        "79161002030": 6, "79162003040": 7, "79035551818": 1, "79036661919": 1, "79039992222": 1, "79040002323": 1,
     ]
 
     static let snapshot = DirectorySnapshot(
-        employees: [agent101, agent102, agent103, agent104, dutyDesk], categories: categories, contactOwners: clients)
+        employees: [agent101, agent102, agent103, agent104, dutyDesk, fieldAgent, roamingDesk], categories: categories, contactOwners: clients)
 }

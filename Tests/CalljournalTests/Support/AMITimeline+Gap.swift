@@ -11,7 +11,7 @@ extension AMITimeline {
         let listing = try #require(reconnect.listings.first, "the second AMI session never listed the live channels")
         let live = Set(listing.linkedids)
         return Set(calls.filter { call in
-            call.firstEvent >= gapStart && call.firstEvent < reconnect.loginAt && !live.contains(call.linkedid)
+            !call.absorbed && call.firstEvent >= gapStart && call.firstEvent < reconnect.loginAt && !live.contains(call.linkedid)
         }.map(\.linkedid))
     }
 }
