@@ -21,7 +21,9 @@ struct EventStream {
     private let base: Double
     private let recordedCallIndex: [String: Int]
 
-    init(templates: [TemplateEvent], spacing: Double, rounds: Int, base: Double) {
+    /// `calls` are the recorded calls the journal holds; other Linkedids of the templates (a phone that dialled a
+    /// pickup code or a parking space, absorbed by the call it reached) are no call of their own.
+    init(templates: [TemplateEvent], calls: Set<String>, spacing: Double, rounds: Int, base: Double) {
         self.templates = templates
         self.spacing = spacing
         self.rounds = rounds
@@ -29,7 +31,7 @@ struct EventStream {
         var linkedids: [String] = []
         for template in templates {
             guard let linkedid = template.fields.first(where: { $0.key == "Linkedid" })?.value,
-                  !linkedids.contains(linkedid) else { continue }
+                  calls.contains(linkedid), !linkedids.contains(linkedid) else { continue }
             linkedids.append(linkedid)
         }
         recordedLinkedids = linkedids

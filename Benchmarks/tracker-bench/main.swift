@@ -1,3 +1,4 @@
+import AMIClient
 import AMIModel
 import CallTracking
 import Foundation
@@ -7,8 +8,10 @@ import TestFixtures
 
 // tracker-bench: CallTracker throughput over a generated stream of at least a million events.
 //
-//   tracker-bench [--events N] [--spacing SECONDS] [--postgres [--batch-size UPDATES]]
+//   tracker-bench [--events N] [--spacing SECONDS] [--scenarios N] [--postgres [--batch-size UPDATES]]
 //
+// --scenarios N uses the first N recordings only (13: S1-S13, the stream figures were measured on before the later
+// recordings existed), to compare with older figures on the same stream.
 // With --postgres the updates are also written by the journal writer's store, one transaction per 2000 updates
 // (the writer's default batch size), into a fresh database `calljournal_bench` on the server the PG* variables name; the time then covers the
 // tracker and the writer.
@@ -29,20 +32,30 @@ func option(_ name: String, default value: Double) -> Double {
 let wantedEvents = Int(option("--events", default: 1_000_000))
 let spacing = option("--spacing", default: 0.7)
 
-var templates: [TemplateEvent] = []
-for scenario in Fixtures.scenarios {
-    templates += TraceTemplate.events(fromTrace: try Fixtures.data(scenario, "ami.raw"))
-}
-let rounds = (wantedEvents + templates.count - 1) / templates.count
-let stream = EventStream(templates: templates, spacing: spacing, rounds: rounds, base: 1_900_000_000)
-let callsPerRound = stream.recordedLinkedids.count
-
 let directory = EndpointDirectory(
     employeesByEndpoint: Dictionary(uniqueKeysWithValues: (1 ... 4).map {
         ("10\($0)", TrackedEmployee(id: Int64($0), extensionNumber: "10\($0)"))
     }),
     trunkEndpoints: ["trunk"]
 )
+
+let scenarioCount = Int(option("--scenarios", default: Double(Fixtures.scenarios.count)))
+var templates: [TemplateEvent] = []
+// The recorded calls: what the tracker journals from each recording replayed once, untimed.
+var recordedCalls = Set<String>()
+for scenario in Fixtures.scenarios.prefix(scenarioCount) {
+    let bytes = try Fixtures.data(scenario, "ami.raw")
+    templates += TraceTemplate.events(fromTrace: bytes)
+    var once = CallTracker(configuration: CallTrackerConfiguration(pbx: "bench"), directory: directory)
+    for event in AMIRecording(bytes: bytes).events {
+        for case .finished(let record, _) in once.handle(event, receivedAt: Date(timeIntervalSince1970: 0)) {
+            recordedCalls.insert(record.linkedid)
+        }
+    }
+}
+let rounds = (wantedEvents + templates.count - 1) / templates.count
+let stream = EventStream(templates: templates, calls: recordedCalls, spacing: spacing, rounds: rounds, base: 1_900_000_000)
+let callsPerRound = stream.recordedLinkedids.count
 var tracker = CallTracker(configuration: CallTrackerConfiguration(pbx: "bench"), directory: directory)
 let store = CommandLine.arguments.contains("--postgres") ? try benchmarkStore() : nil
 // As the daemon's writer: a transaction once `journal.batch_size` (2000) updates are pending.

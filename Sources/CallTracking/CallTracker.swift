@@ -90,9 +90,8 @@ public struct CallTracker: Sendable {
         case .channelEnding: if let id = event["UniqueID"] { channels[id]?.isEnding = true }
         case .linkedidEnded: linkedidEnded(event, at: time, &batch)
         case .signOfLife:
-            if let uniqueid = event["Uniqueid"], let linkedid = channels[uniqueid]?.linkedid,
-               time > (calls[linkedid]?.lastSeenAt ?? time) {
-                calls[linkedid]?.lastSeenAt = time
+            if let uniqueid = event["Uniqueid"], let linkedid = channels[uniqueid]?.linkedid {
+                calls[linkedid]?.seen(at: time)
             }
             return []
         }
@@ -116,7 +115,6 @@ public struct CallTracker: Sendable {
         }
         let linkedid = reported.isEmpty ? uniqueid : reported
         if let known = channels[uniqueid] {
-            if let call = known.linkedid, time > (calls[call]?.lastSeenAt ?? time) { calls[call]?.lastSeenAt = time }
             guard known.linkedid != linkedid, fields.followsRelink, !known.formerLinkedids.contains(linkedid) else {
                 return known
             }
@@ -150,7 +148,7 @@ public struct CallTracker: Sendable {
                 linkedid: linkedid, pbx: configuration.pbx, startedAt: time, seenInPart: !seenFromStart)
         }
         calls[linkedid]?.join(channel, at: time, caller: caller, legStart: legStart, directory: directory)
-        if time > (calls[linkedid]?.lastSeenAt ?? time) { calls[linkedid]?.lastSeenAt = time }
+        calls[linkedid]?.seen(at: time)
         markChanged(linkedid, at: time, &batch)
     }
 
@@ -178,13 +176,11 @@ public struct CallTracker: Sendable {
 
     /// Reports the call as changed; a call not yet in the journal is reported as started once it deserves a row.
     mutating func markChanged(_ linkedid: String, at time: Date, _ batch: inout UpdateBatch) {
-        guard let call = calls[linkedid] else { return }
-        calls[linkedid]?.record.lastEventAt = max(time, call.record.lastEventAt)
-        if call.isJournaled {
-            batch.changed(linkedid)
-        } else if call.deservesJournal {
-            calls[linkedid]?.isJournaled = true
-            batch.started(linkedid)
+        // Changed in place: reading the call out of the dictionary would copy it, on nearly every event.
+        switch calls[linkedid]?.changed(at: time) {
+        case .started?: batch.started(linkedid)
+        case .changed?: batch.changed(linkedid)
+        case .held?, nil: break
         }
     }
 

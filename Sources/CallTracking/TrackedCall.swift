@@ -92,7 +92,7 @@ struct TrackedCall: Sendable {
     /// someone (a dial, a second channel, a queue, a `route`), so feature codes (`*8` pickup, parking spaces, the
     /// status key) leave nothing behind.
     var isJournaled = false
-    /// The time of the latest event about any of the call's channels.
+    /// The time of the latest sign of life of the call: a change, or an RTCP report of one of its channels.
     var lastSeenAt: Date
     /// The answer itself was seen (`Newstate` Up, `DialEnd ANSWER`, `AgentConnect`), not inferred from a bridge.
     var answerObserved = false
@@ -124,6 +124,24 @@ struct TrackedCall: Sendable {
     }
 
     var callerLegIndex: Int? { callerLegID.flatMap(legIndex) }
+
+    /// An event about one of the call's channels arrived.
+    mutating func seen(at time: Date) {
+        if time > lastSeenAt { lastSeenAt = time }
+    }
+
+    /// What a change means for the journal: the row changed, the call just got its row, or it has none yet.
+    enum ChangeMark { case changed, started, held }
+
+    /// The record changed at `time`.
+    mutating func changed(at time: Date) -> ChangeMark {
+        if time > record.lastEventAt { record.lastEventAt = time }
+        if time > lastSeenAt { lastSeenAt = time }
+        if isJournaled { return .changed }
+        guard deservesJournal else { return .held }
+        isJournaled = true
+        return .started
+    }
 
     /// Adds a channel to the call; employee channels, and trunk channels an inbound call is put through to, get a
     /// leg starting at `legStart` (default: now). A channel that is already up when it joins (re-linked by a

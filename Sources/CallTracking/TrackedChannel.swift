@@ -34,8 +34,6 @@ struct TrackedChannel: Sendable {
     /// of these Linkedids are older than the move (Asterisk re-links the channel only when it enters the bridge,
     /// trace S19) and do not move it back.
     var formerLinkedids: [String] = []
-    /// Since when the channel holds the other party (`Hold`), if it does now.
-    var holdSince: Date?
 
     init(uniqueid: String, name: String, linkedid: String, isUp: Bool, at time: Date, directory: EndpointDirectory) {
         self.uniqueid = uniqueid

@@ -3,9 +3,9 @@ import AMIModel
 /// The AMI events the tracker acts on.
 ///
 /// Recognised from the `Event` header alone, except `VarSet` (only the recording variables matter) and `CEL` (only
-/// the end of a channel and of a Linkedid). Everything else — `DeviceStateChange`, the many other `VarSet`s, CEL —
-/// is dropped here before any other field is read; `Newexten` and RTCP reports only refresh when the call was last
-/// seen alive.
+/// the end of a channel and of a Linkedid). Everything else — `Newexten`, `DeviceStateChange`, the many other
+/// `VarSet`s, CEL — is dropped here before any other field is read; RTCP reports only refresh when the call was
+/// last seen alive.
 enum TrackedEvent: Sendable {
     case newChannel
     case newState
@@ -44,8 +44,9 @@ enum TrackedEvent: Sendable {
     case channelEnding
     /// CEL `LINKEDID_END`: no channel carries this Linkedid any more.
     case linkedidEnded
-    /// `RTCPSent`, `RTCPReceived`, `Newexten`: nothing changes, but the channel is alive now. After an AMI outage a
-    /// call that ended in the gap is taken to have ended at the last sign of life seen.
+    /// `RTCPSent`, `RTCPReceived`: nothing changes, but the channel is alive now (Asterisk sends a report every few
+    /// seconds while media flows). After an AMI outage a call that ended in the gap is taken to have ended at the
+    /// last sign of life seen.
     case signOfLife
 
     /// The `route` script's variables the journal keeps (the first value a call has wins).
@@ -57,7 +58,10 @@ enum TrackedEvent: Sendable {
         guard let name = message["Event"] else { return nil }
         switch name {
         case "VarSet":
-            switch message["Variable"] {
+            // Most of the stream is VarSet: only names starting with M or R can matter.
+            guard let variable = message["Variable"], let first = variable.utf8.first,
+                  first == UInt8(ascii: "M") || first == UInt8(ascii: "R") else { return nil }
+            switch variable {
             case "MIXMONITOR_FILENAME": self = .recordingVariable(fromMixMonitor: true)
             case "RECORDING_FILE": self = .recordingVariable(fromMixMonitor: false)
             case "ROUTE_EMPLOYEE_ID": self = .routeVariable(.employeeID)
@@ -92,7 +96,7 @@ enum TrackedEvent: Sendable {
         case "Hold": self = .hold(true)
         case "Unhold": self = .hold(false)
         case "Cdr": self = .cdr
-        case "RTCPSent", "RTCPReceived", "Newexten": self = .signOfLife
+        case "RTCPSent", "RTCPReceived": self = .signOfLife
         default: return nil
         }
     }

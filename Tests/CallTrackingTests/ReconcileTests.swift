@@ -27,7 +27,7 @@ import Testing
         #expect(call.endedWhileDisconnected)
         // It ends at the last sign of life seen before the outage (an RTCP report), not at the reconnect 30 s later.
         let callChannels = Set(call.legs.map(\.uniqueid) + [call.linkedid])
-        let signs: Set = ["RTCPSent", "RTCPReceived", "Newexten", "Newchannel", "Newstate", "DialBegin", "DialEnd", "BridgeEnter"]
+        let signs: Set = ["RTCPSent", "RTCPReceived", "Newchannel", "Newstate", "DialBegin", "DialEnd", "BridgeEnter"]
         let lastSign = try #require(events[..<cut].last {
             signs.contains($0.eventName ?? "") && callChannels.contains($0["Uniqueid"] ?? "")
         }?.timestamp)

@@ -173,4 +173,29 @@ struct JournalStoreTests {
              ORDER BY c.id, l.id
             """).cells
     }
+
+    /// A caller controls their number and name: each control byte, NUL included, is stored as `?` and cannot keep
+    /// the call (or the rest of its batch) out of the journal.
+    @Test func controlBytesFromTheCallerCannotFailABatch() throws {
+        let bytes = Array(0x00 ... 0x1F) + [0x7F]
+        var batch = JournalBatch()
+        for (index, byte) in bytes.enumerated() {
+            let hostile = "7916" + String(UnicodeScalar(UInt8(byte))) + "\(1_000_000 + index)"
+            var record = try inbound("9.\(index)", from: hostile, at: t0 + Double(index), answered: false)
+            record.callerName = "Ivan" + String(UnicodeScalar(UInt8(byte)))
+            record.recordingFile = "/rec/\(index)" + String(UnicodeScalar(UInt8(byte))) + ".wav"
+            let decision = CallbackDecision.openOrJoin(number: hostile, missedAt: t0 + Double(index), deadline: t0 + 3600)
+            batch.add(.finished(record, decision))
+        }
+        try store.write(batch)
+        let rows = try connection.query(
+            "SELECT caller_number, caller_name, client_number FROM calljournal.calls ORDER BY started_at")
+        #expect(rows.count == bytes.count)
+        for (index, row) in rows.enumerated() {
+            #expect(row["caller_number"] == "7916?\(1_000_000 + index)")
+            #expect(row["client_number"] == row["caller_number"])
+            #expect(row["caller_name"] == "Ivan?")
+        }
+        #expect(try connection.query("SELECT count(*) AS n FROM calljournal.callback_tasks").first?["n"] == "\(bytes.count)")
+    }
 }

@@ -51,12 +51,12 @@ public struct JournalStore {
             break
         case .openOrJoin(let number, let missedAt, let deadline):
             try connection.queryPrepared("calljournal_open_callback", [
-                item.call.pbx.postgresBind, number.postgresBind, missedAt.postgresBind, deadline.postgresBind,
+                item.call.pbx.postgresBind, JournalText.clean(number).postgresBind, missedAt.postgresBind, deadline.postgresBind,
                 item.call.linkedid.postgresBind,
             ])
         case .close(let number, let at):
             try connection.queryPrepared("calljournal_close_callback", [
-                item.call.pbx.postgresBind, number.postgresBind, at.postgresBind, item.call.linkedid.postgresBind,
+                item.call.pbx.postgresBind, JournalText.clean(number).postgresBind, at.postgresBind, item.call.linkedid.postgresBind,
             ])
         }
     }
@@ -75,7 +75,7 @@ public struct JournalStore {
     /// One array parameter per column, in the order of `JournalSQL.upsertCalls`.
     static func callColumns(_ records: [CallRecord]) -> [PostgresBind] {
         func column(_ value: (CallRecord) -> String?) -> PostgresBind {
-            PostgresBind(type: .unknown, text: PostgresArrayText.format(records.map(value)))
+            PostgresBind(type: .unknown, text: PostgresArrayText.format(records.map { value($0).map(JournalText.clean) }))
         }
         return [
             column(\.pbx), column(\.linkedid), column(\.direction.rawValue), column(\.status.rawValue),
@@ -98,7 +98,7 @@ public struct JournalStore {
         let legs = records.flatMap { record in record.legs.map { (record, $0) } }
         guard !legs.isEmpty else { return [] }
         func column(_ value: (CallRecord, CallLeg) -> String?) -> PostgresBind {
-            PostgresBind(type: .unknown, text: PostgresArrayText.format(legs.map(value)))
+            PostgresBind(type: .unknown, text: PostgresArrayText.format(legs.map { value($0, $1).map(JournalText.clean) }))
         }
         return [
             column { r, _ in r.pbx }, column { r, _ in r.linkedid }, column { r, _ in timestamp(r.lastEventAt) },
