@@ -28,6 +28,10 @@ struct Serve: AsyncParsableCommand {
         } catch let error as MigrationError {
             // The same exit code as the other commands for a schema they cannot use (EX_CONFIG).
             throw CommandFailure.exit(error.description, code: 78)
+        } catch let error as SpoolError {
+            // An fsync of the spool failed (EX_TEMPFAIL): exit rather than guess what reached the disk; systemd
+            // restarts the daemon, which replays the spool.
+            throw CommandFailure.exit(error.description, code: 75)
         }
     }
 }

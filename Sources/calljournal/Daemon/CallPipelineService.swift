@@ -15,7 +15,6 @@ import ServiceLifecycle
 struct CallPipelineService: Service {
     let client: AMIClient
     let writer: JournalWriter
-    let journalClient: PostgresClient
     let directory: DirectoryHolder
     let trunks: [String]
     let configuration: CallTrackerConfiguration
@@ -113,14 +112,10 @@ struct CallPipelineService: Service {
             "pbx": "\(configuration.pbx)", "liveChannels": "\(live.count)", "updates": "\(updates.count)",
         ])
         guard snapshot.closingJournalCalls else { return }
-        // What the writer already holds must reach the journal first, or its final versions would be closed here.
-        await writer.flush()
         let linkedids = Array(Set(live.compactMap { $0["Linkedid"] }))
         let pbx = configuration.pbx
         do {
-            let closed = try await journalClient.withConnection { connection in
-                try JournalStore(connection: connection).closeCallsEndedWhileDown(pbx: pbx, liveLinkedids: linkedids)
-            }
+            let closed = try await writer.closeCallsEndedWhileDown(pbx: pbx, liveLinkedids: linkedids)
             if closed > 0 {
                 logger.warning("closed calls that ended while calljournal was not connected",
                                metadata: ["pbx": "\(pbx)", "calls": "\(closed)"])

@@ -88,7 +88,7 @@ struct Daemon: Sendable {
                 logger: logger)
             amiClients.append(client)
             pipelines.append(CallPipelineService(
-                client: client, writer: writer, journalClient: journalClient, directory: directory, trunks: server.trunks,
+                client: client, writer: writer, directory: directory, trunks: server.trunks,
                 configuration: CallTrackerConfiguration(
                     pbx: server.pbx, targetMinTalkSeconds: configuration.journal.targetMinTalkSeconds,
                     callbackDeadlineSeconds: configuration.journal.callbackDeadlineHours * 3600),
@@ -166,13 +166,14 @@ struct ReadinessService: Service {
     }
 }
 
-/// Runs the journal writer until shutdown, then lets it flush once more.
+/// Runs the journal writer until shutdown, then lets it flush once more. A failed spool `fsync` ends it with
+/// ``SpoolError/syncFailed(path:reason:)``, which ends the service group and `serve` (exit code 75).
 struct JournalWriterService: Service {
     let writer: JournalWriter
 
     func run() async throws {
         let writer = self.writer
-        await cancelWhenGracefulShutdown { await writer.run() }
+        try await cancelWhenGracefulShutdown { try await writer.run() }
     }
 }
 
