@@ -26,7 +26,11 @@ struct TraceJournal {
             INSERT INTO calljournal.tracking_numbers VALUES
                 ('5551000', 'google', 'cpc', 'brand'), ('5551001', 'yandex', 'cpc', NULL), ('5551200', 'site', 'organic', NULL);
             """)
-        let directory = EndpointDirectory(try DirectoryReader(connection: connection).load(), trunks: ["trunk"])
+        // The lab's SIP accounts are the employees' extensions, each with one account.
+        let employees = try DirectoryReader(connection: connection).load().employees.flatMap { employee in
+            employee.sipAccounts.map { ($0, TrackedEmployee(id: employee.id, extensionNumber: employee.extensionNumber)) }
+        }
+        let directory = EndpointDirectory(employeesByEndpoint: Dictionary(uniqueKeysWithValues: employees), trunkEndpoints: ["trunk"])
         return TraceJournal(connection: connection,
                             tracker: CallTracker(configuration: CallTrackerConfiguration(pbx: "lab"), directory: directory))
     }

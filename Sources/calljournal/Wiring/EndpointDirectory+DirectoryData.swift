@@ -1,8 +1,9 @@
-public import CallTracking
+import CallTracking
+import Persistence
 
 extension EndpointDirectory {
     /// The tracker's view of a directory snapshot: SIP accounts → employees, and the PBX's trunks.
-    public init(_ data: DirectoryData, trunks: [String]) {
+    init(_ data: DirectoryData, trunks: [String]) {
         var employees: [String: TrackedEmployee] = [:]
         for employee in data.employees {
             let tracked = TrackedEmployee(id: employee.id, extensionNumber: employee.extensionNumber,
