@@ -20,6 +20,7 @@
 ///   `BLINDTRANSFER`/`ATTENDEDTRANSFER` set on that channel (S8/S9 `ami.raw` VarSet), which
 ///   Asterisk still reads out on a dead channel, so the handler checks it first and leaves.
 public struct PostCallHandler: AGIScriptHandler {
+    /// The menu's limits; the defaults are the daemon's (`agi.postcall.*` in `calljournal.example.yaml`).
     public struct Configuration: Sendable, Equatable {
         /// The most digits of a category code.
         public var categoryMaxDigits: Int
@@ -31,7 +32,7 @@ public struct PostCallHandler: AGIScriptHandler {
         public var categoryRetries: Int
 
         public init(
-            categoryMaxDigits: Int = 3, valueMaxDigits: Int = 9, digitTimeout: Duration = .seconds(6),
+            categoryMaxDigits: Int = 6, valueMaxDigits: Int = 8, digitTimeout: Duration = .seconds(8),
             categoryRetries: Int = 2
         ) {
             self.categoryMaxDigits = categoryMaxDigits
