@@ -78,7 +78,7 @@ for window in 0 ..< stream.windowCount {
     concurrencySum += tracker.callsInProgress
 }
 
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+let seconds = elapsed / .seconds(1)
 let expectedCalls = rounds * callsPerRound
 print("events handled:        \(handled) (\(rounds) rounds of \(templates.count) recorded events, \(callsPerRound) calls each)")
 print("path timed:            \(store == nil ? "tracker" : "tracker + journal writer into PostgreSQL (\(batches) transactions)")")

@@ -1,3 +1,4 @@
+import LogKeys
 public import Logging
 public import NIOCore
 import NIOPosix
@@ -84,7 +85,7 @@ public final class AGIServer: Sendable {
         logger.info(
             "FastAGI server listening",
             metadata: [
-                "address": "\(listeners[0].localAddress.map { "\($0)" } ?? "?")", "event_loops": "\(listeners.count)",
+                LogKey.address: "\(listeners[0].localAddress.map { "\($0)" } ?? "?")", LogKey.eventLoops: "\(listeners.count)",
             ])
         return AGIServer(core: core, listeners: listeners)
     }

@@ -1,4 +1,5 @@
 import AMIModel
+import LogKeys
 import Logging
 import NIOCore
 
@@ -120,7 +121,7 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         case .none:
             break
         case .send(let amiAction):
-            logger.debug("sending AMI action", metadata: ["action": "\(amiAction.name)"])
+            logger.debug("sending AMI action", metadata: [LogKey.action: "\(amiAction.name)"])
             guard let encoded = machine?.encode(amiAction) else { return }
             perform(encoded, context: context)
         case .write(let bytes):
@@ -129,7 +130,7 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
             announced = true
             observer.connectionReady(serverVersion: serverVersion, channel: context.channel)
         case .close(let reason):
-            logger.debug("closing AMI connection", metadata: ["reason": "\(reason)"])
+            logger.debug("closing AMI connection", metadata: [LogKey.reason: "\(reason)"])
             context.close(promise: nil)
         case .deliverEvent(let message, let name):
             observer.eventReceived(message, name: name)

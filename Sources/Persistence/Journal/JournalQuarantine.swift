@@ -1,4 +1,5 @@
 import Foundation
+import LogKeys
 import Logging
 
 /// Where the journal writer puts what PostgreSQL will never take, for an operator to inspect: a call it rejects for
@@ -30,11 +31,11 @@ struct JournalQuarantine: Sendable {
             encoder.dateEncodingStrategy = .iso8601
             try Self.writeDurably(try encoder.encode(entry), to: path)
             logger.error("call quarantined: PostgreSQL rejects it", metadata: [
-                "pbx": "\(key.pbx)", "linkedid": "\(key.linkedid)", "error": "\(error)", "file": "\(path.path)",
+                LogKey.pbx: "\(key.pbx)", LogKey.linkedid: "\(key.linkedid)", LogKey.error: "\(error)", LogKey.file: "\(path.path)",
             ])
         } catch {
             logger.critical("call quarantined but the quarantine file could not be written; its record follows", metadata: [
-                "linkedid": "\(key.linkedid)", "error": "\(error)", "record": "\(batch.records)",
+                LogKey.linkedid: "\(key.linkedid)", LogKey.error: "\(error)", LogKey.record: "\(batch.records)",
             ])
         }
     }
@@ -47,12 +48,12 @@ struct JournalQuarantine: Sendable {
         do {
             try Self.writeDurably(Data(record), to: path)
             logger.error("a spool record could not be read; kept in the quarantine directory", metadata: [
-                "segment": "\(segment.path.lastPathComponent)", "file": "\(path.path)", "bytes": "\(record.count)",
+                LogKey.segment: "\(segment.path.lastPathComponent)", LogKey.file: "\(path.path)", LogKey.bytes: "\(record.count)",
             ])
             return true
         } catch {
             logger.critical("a spool record could not be read nor quarantined; its segment stays in the spool", metadata: [
-                "segment": "\(segment.path.lastPathComponent)", "error": "\(error)",
+                LogKey.segment: "\(segment.path.lastPathComponent)", LogKey.error: "\(error)",
             ])
             return false
         }

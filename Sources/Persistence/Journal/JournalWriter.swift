@@ -1,5 +1,6 @@
 public import CallTracking
 public import Foundation
+import LogKeys
 public import Logging
 import Synchronization
 
@@ -116,7 +117,7 @@ public actor JournalWriter {
     /// session, which the restart reconciles.
     public func run() async throws(SpoolError) {
         if !spool.isEmpty {
-            logger.notice("draining the spool before new calls", metadata: ["bytes": "\(spool.byteCount)"])
+            logger.notice("draining the spool before new calls", metadata: [LogKey.bytes: "\(spool.byteCount)"])
         }
         while !Task.isCancelled {
             await flush()
@@ -194,7 +195,7 @@ public actor JournalWriter {
             stats.writeFailures += 1
             if !databaseDownLogged {
                 logger.error("cannot write the journal; keeping calls in the spool until PostgreSQL answers",
-                             metadata: ["error": "\(error)"])
+                             metadata: [LogKey.error: "\(error)"])
                 databaseDownLogged = true
             }
             return false
@@ -205,7 +206,7 @@ public actor JournalWriter {
     /// the ones PostgreSQL still rejects.
     private func writeCallByCall(_ batch: JournalBatch, firstError: PostgresError) async {
         logger.warning("PostgreSQL rejected a journal batch; writing its calls one by one",
-                       metadata: ["error": "\(firstError)", "calls": "\(batch.records.count)"])
+                       metadata: [LogKey.error: "\(firstError)", LogKey.calls: "\(batch.records.count)"])
         // In the order of the callback decisions: a task must be opened before a later call can close it.
         for key in batch.callsInDecisionOrder {
             let single = batch.part([key])
@@ -246,7 +247,7 @@ public actor JournalWriter {
             stats.spoolFull = true
             if !spoolFullLogged {
                 logger.critical("the spool is full; holding calls in memory until PostgreSQL answers",
-                                metadata: ["limit": "\(limit)"])
+                                metadata: [LogKey.limit: "\(limit)"])
                 spoolFullLogged = true
             }
             keepInMemory(batch)
@@ -257,11 +258,11 @@ public actor JournalWriter {
                 stopped = error
                 wakeUp.ring()
             } else {
-                logger.critical("cannot spool a journal batch; holding it in memory", metadata: ["error": "\(error)"])
+                logger.critical("cannot spool a journal batch; holding it in memory", metadata: [LogKey.error: "\(error)"])
             }
             keepInMemory(batch)
         } catch {
-            logger.critical("cannot encode a journal batch for the spool", metadata: ["error": "\(error)"])
+            logger.critical("cannot encode a journal batch for the spool", metadata: [LogKey.error: "\(error)"])
             keepInMemory(batch)
         }
     }
@@ -276,7 +277,7 @@ public actor JournalWriter {
         guard tenths > spoolFillLogged else { return }
         spoolFillLogged = tenths
         logger.warning("the spool is filling while PostgreSQL is away", metadata: [
-            "percent": "\(tenths * 10)", "bytes": "\(spool.byteCount)", "limit": "\(spool.maximumBytes)",
+            LogKey.percent: "\(tenths * 10)", LogKey.bytes: "\(spool.byteCount)", LogKey.limit: "\(spool.maximumBytes)",
         ])
     }
 

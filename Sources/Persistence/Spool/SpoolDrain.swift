@@ -1,3 +1,4 @@
+import LogKeys
 import Logging
 
 /// Replays the spool into PostgreSQL, oldest segment first, each segment removed only once every record in it was
@@ -38,13 +39,13 @@ struct SpoolDrain {
                 segment = oldest
             } catch {
                 spool.abandonDrain()
-                logger.critical("cannot read the spool", metadata: ["error": "\(error)"])
+                logger.critical("cannot read the spool", metadata: [LogKey.error: "\(error)"])
                 return summary
             }
             if segment.damagedBytes > 0 {
                 summary.damagedBytes += segment.damagedBytes
                 logger.warning("skipped damaged bytes in the spool (a torn write from a crash, or disk damage)", metadata: [
-                    "segment": "\(segment.path.lastPathComponent)", "bytes": "\(segment.damagedBytes)",
+                    LogKey.segment: "\(segment.path.lastPathComponent)", LogKey.bytes: "\(segment.damagedBytes)",
                 ])
             }
             for (index, record) in segment.records.enumerated() {
@@ -57,7 +58,7 @@ struct SpoolDrain {
                 try spool.remove(segment)
             } catch {
                 spool.abandonDrain()
-                logger.critical("cannot remove a drained spool segment", metadata: ["error": "\(error)"])
+                logger.critical("cannot remove a drained spool segment", metadata: [LogKey.error: "\(error)"])
                 return summary
             }
             if spool.isEmpty {

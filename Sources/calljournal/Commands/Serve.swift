@@ -1,4 +1,5 @@
 import ArgumentParser
+import LogKeys
 import Logging
 import Persistence
 import ServiceLifecycle
@@ -20,7 +21,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = try await options.load(requireAMISecret: true)
         let logger = CommandLogging.logger(label: "calljournal", level: configuration.logLevel)
         logger.info("starting calljournal", metadata: [
-            "version": "\(Calljournal.version)", "configuration": "\(configuration.sources.joined(separator: ", "))",
+            LogKey.version: "\(Calljournal.version)", LogKey.configuration: "\(configuration.sources.joined(separator: ", "))",
         ])
         let daemon = Daemon(configuration: configuration, logger: logger)
         do {

@@ -1,3 +1,4 @@
+import LogKeys
 import Logging
 import ServiceLifecycle
 
@@ -14,7 +15,7 @@ struct ReadinessService: Service {
         for await _ in after {}
         guard !Task.isCancelled else { return }
         notifier.ready(status: status)
-        logger.info("calljournal ready", metadata: ["systemd": "\(notifier.isEnabled)"])
+        logger.info("calljournal ready", metadata: [LogKey.systemd: "\(notifier.isEnabled)"])
         let interval = notifier.watchdogInterval ?? .seconds(3600)
         try? await cancelWhenGracefulShutdown {
             while true {
