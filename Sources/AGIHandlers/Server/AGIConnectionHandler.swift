@@ -107,9 +107,7 @@ final class AGIConnectionHandler: ChannelInboundHandler, NIOScheduledCallbackHan
         case .send(let bytes, let limit):
             guard let context else { return run(stateMachine.connectionClosed(.connectionClosed)) }
             startTimer(timer.phaseStarted(.command, limit: TimeAmount(limit), now: context.eventLoop.now))
-            var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
         case .completeCommand(let promise, let completion, let close):
             timer.phaseEnded()
             promise.succeed(completion)
@@ -123,12 +121,12 @@ final class AGIConnectionHandler: ChannelInboundHandler, NIOScheduledCallbackHan
         }
     }
 
-    /// The connection is gone: settle whatever was waiting on it. Runs once.
+    /// The connection is gone: settle whatever was waiting on it with why (a time limit, shutdown, or the peer).
+    /// Runs once.
     private func connectionEnded(_ channel: any Channel) {
         guard !connectionGone else { return }
         connectionGone = true
         cancelTimer()
-        // Why: a time limit, shutdown, or the peer.
         let error = timer.closedError(
             pending: stateMachine.commandInFlight, channelHungUp: stateMachine.channelHungUp, configuration: core.configuration)
         run(stateMachine.connectionClosed(error))
