@@ -31,11 +31,13 @@ let package = Package(
 
         // Plain AMI message model shared by the codec and the call tracker. No dependencies.
         .target(name: "AMIModel", swiftSettings: strictness),
+        // The metadata keys of every log line, in one place. No dependencies.
+        .target(name: "LogKeys", swiftSettings: strictness),
 
         .target(
             name: "AMIClient",
             dependencies: [
-                "AMIModel",
+                "AMIModel", "LogKeys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -46,6 +48,7 @@ let package = Package(
         .target(
             name: "AGIHandlers",
             dependencies: [
+                "LogKeys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -56,7 +59,7 @@ let package = Package(
         .target(
             name: "PBXSimulator",
             dependencies: [
-                "AMIModel", "AMIClient", "AGIHandlers",
+                "AMIModel", "AMIClient", "AGIHandlers", "LogKeys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,6 +71,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 "CallTracking",
+                "LogKeys",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Migrations"],
@@ -79,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "calljournal",
             dependencies: [
-                "AMIModel", "AMIClient", "CallTracking", "AGIHandlers", "Persistence", "PBXSimulator",
+                "AMIModel", "AMIClient", "CallTracking", "AGIHandlers", "Persistence", "PBXSimulator", "LogKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

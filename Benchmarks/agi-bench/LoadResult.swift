@@ -39,7 +39,7 @@ struct LoadResult: Sendable {
 }
 
 func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    duration / .seconds(1)
 }
 
 func milliseconds(_ duration: Duration) -> Double {

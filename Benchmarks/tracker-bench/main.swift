@@ -99,7 +99,7 @@ for window in 0 ..< stream.windowCount {
     concurrencySum += tracker.callsInProgress
 }
 
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+let seconds = elapsed / .seconds(1)
 let expectedCalls = stream.callCount
 
 // A figure for work that was not all done means nothing: check first.

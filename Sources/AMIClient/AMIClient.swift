@@ -1,4 +1,5 @@
 public import AMIModel
+import LogKeys
 public import Logging
 public import NIOCore
 import Foundation
@@ -11,11 +12,15 @@ import Synchronization
 /// let client = AMIClient(configuration: config, logger: logger)
 /// try await withThrowingDiscardingTaskGroup { group in
 ///     group.addTask { try await client.run() }          // connects, logs in, reconnects
+///     var live: [AMIMessage] = []
 ///     for await element in client.events {
 ///         switch element {
-///         case .connected: try await reconcile(client.sendList(AMIAction("CoreShowChannels")))
-///         case .event(let event): tracker.handle(event)
-///         case .eventsDropped, .disconnected, .listCompleted: break  // reconcile at the next .connected
+///         case .connected, .eventsDropped:               // events were missed: list the live channels
+///             live = try await client.sendList(AMIAction("CoreShowChannels", actionID: "reconcile-1"))
+///         case .listCompleted("reconcile-1"):            // older events are behind us: apply the list here
+///             _ = tracker.reconcile(liveChannels: live, now: Date())
+///         case .event(let event): _ = tracker.handle(event.message, receivedAt: event.receivedAt)
+///         case .listCompleted, .disconnected: break
 ///         }
 ///     }
 /// }
@@ -49,8 +54,8 @@ public final class AMIClient: Sendable {
     public init(configuration: AMIClientConfiguration, logger: Logger, eventLoopGroup: any EventLoopGroup) {
         self.configuration = configuration
         var logger = logger
-        logger[metadataKey: "pbx"] = "\(configuration.pbx)"
-        logger[metadataKey: "ami"] = "\(configuration.host):\(configuration.port)"
+        logger[metadataKey: LogKey.pbx] = "\(configuration.pbx)"
+        logger[metadataKey: LogKey.ami] = "\(configuration.host):\(configuration.port)"
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
         buffer = AMIEventBuffer(limit: configuration.eventBufferLimit, logger: logger)
@@ -89,7 +94,7 @@ public final class AMIClient: Sendable {
         defer { buffer.finish() }
         var backoff = AMIReconnectBackoff(policy: configuration.reconnect)
         var lastFailure: AMIError?
-        logger.info("AMI client starting", metadata: ["server": "\(configuration)"])
+        logger.info("AMI client starting", metadata: [LogKey.server: "\(configuration)"])
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let outcome = await runSession()
@@ -97,7 +102,7 @@ public final class AMIClient: Sendable {
             if outcome.wasReady {
                 backoff.sessionEnded(after: ContinuousClock.now - started)
                 lastFailure = nil
-                logger.warning("AMI connection lost; reconnecting", metadata: ["reason": "\(outcome.reason)"])
+                logger.warning("AMI connection lost; reconnecting", metadata: [LogKey.reason: "\(outcome.reason)"])
             } else {
                 counters.failedAttempts.add(1, ordering: .relaxed)
                 switch outcome.reason {
@@ -113,12 +118,12 @@ public final class AMIClient: Sendable {
                 }
                 // One line per kind of failure, not one per attempt.
                 if lastFailure != outcome.reason {
-                    logger.error("AMI connection attempt failed; retrying with backoff", metadata: ["reason": "\(outcome.reason)"])
+                    logger.error("AMI connection attempt failed; retrying with backoff", metadata: [LogKey.reason: "\(outcome.reason)"])
                 }
                 lastFailure = outcome.reason
             }
             let delay = backoff.nextDelay(randomUnit: Double.random(in: 0 ..< 1))
-            logger.debug("AMI reconnect scheduled", metadata: ["delay": "\(delay)", "attempt": "\(backoff.failures)"])
+            logger.debug("AMI reconnect scheduled", metadata: [LogKey.delay: "\(delay)", LogKey.attempt: "\(backoff.failures)"])
             do { try await Task.sleep(for: delay) } catch { break }
         }
         logger.info("AMI client stopped")
@@ -176,7 +181,7 @@ public final class AMIClient: Sendable {
     fileprivate func connectionReady(serverVersion: String, channel: any Channel) {
         connection.withLock { $0 = (channel, serverVersion) }
         counters.sessions.add(1, ordering: .relaxed)
-        logger.info("AMI connected and logged in", metadata: ["version": "\(serverVersion)"])
+        logger.info("AMI connected and logged in", metadata: [LogKey.version: "\(serverVersion)"])
         buffer.deliver(.connected(serverVersion: serverVersion))
     }
 
@@ -192,12 +197,12 @@ public final class AMIClient: Sendable {
     fileprivate func frameRejected(_ error: AMIDecodingError) {
         let count = counters.rejectedFrames.add(1, ordering: .relaxed).newValue
         // The first rejection is worth a warning; a stream of them is visible in the metric.
-        logger.log(level: count == 1 ? .warning : .debug, "AMI bytes rejected", metadata: ["error": "\(error)"])
+        logger.log(level: count == 1 ? .warning : .debug, "AMI bytes rejected", metadata: [LogKey.error: "\(error)"])
     }
 
     fileprivate func actionTimedOut(_ action: String) {
         counters.actionTimeouts.add(1, ordering: .relaxed)
-        logger.warning("AMI action timed out", metadata: ["action": "\(action)"])
+        logger.warning("AMI action timed out", metadata: [LogKey.action: "\(action)"])
     }
 
     fileprivate func connectionClosed(reason: AMIError, wasReady: Bool) {

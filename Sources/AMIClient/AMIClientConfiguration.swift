@@ -1,4 +1,7 @@
 /// How to reach and log in to one Asterisk, and how patient to be with it.
+///
+/// The defaults are the daemon's (`ami.<name>.*` in `calljournal.example.yaml`), read over by
+/// `AMIClientConfiguration+ConfigReader.swift` in the executable.
 public struct AMIClientConfiguration: Sendable {
     /// Capped exponential backoff between connection attempts.
     public struct Backoff: Sendable, Hashable {
@@ -27,7 +30,8 @@ public struct AMIClientConfiguration: Sendable {
     public var secret: String
     /// Log in with `Challenge`/MD5 (the default) instead of sending the secret in clear.
     public var useMD5Challenge: Bool
-    /// The `Events:` mask of the login: `on`, `off`, or classes such as `call,cdr,dialplan`.
+    /// The `Events:` mask of the login: `on`, `off`, or classes such as `call,cdr,dialplan`. The default is what the
+    /// call tracker needs (docs/asterisk.md): channel and bridge events, `Cdr`, `VarSet`/`Newexten` and the queues'.
     public var eventMask: String
     /// The longest wait for the TCP connection.
     public var connectTimeout: Duration
@@ -41,8 +45,8 @@ public struct AMIClientConfiguration: Sendable {
     public var decoderLimits: AMIDecoderLimits
 
     public init(
-        pbx: String, host: String = "127.0.0.1", port: Int = 5038, username: String, secret: String,
-        useMD5Challenge: Bool = true, eventMask: String = "on", connectTimeout: Duration = .seconds(5),
+        pbx: String, host: String = "127.0.0.1", port: Int = 5038, username: String = "calljournal", secret: String,
+        useMD5Challenge: Bool = true, eventMask: String = "call,cdr,dialplan,agent", connectTimeout: Duration = .seconds(5),
         actionTimeout: Duration = .seconds(10), pingInterval: Duration = .seconds(15), reconnect: Backoff = Backoff(),
         eventBufferLimit: Int = 10000, decoderLimits: AMIDecoderLimits = .default
     ) {

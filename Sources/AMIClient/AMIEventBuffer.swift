@@ -1,3 +1,4 @@
+import LogKeys
 import Logging
 import Synchronization
 
@@ -39,7 +40,7 @@ final class AMIEventBuffer: Sendable {
             if drops.gap > 0 {
                 switch continuation.yield(.eventsDropped(count: drops.gap)) {
                 case .enqueued:
-                    logger.warning("AMI event consumer caught up", metadata: ["dropped": "\(drops.gap)"])
+                    logger.warning("AMI event consumer caught up", metadata: [LogKey.dropped: "\(drops.gap)"])
                     drops.gap = 0
                 case .dropped:
                     if isMarker {

@@ -1,6 +1,7 @@
 import AMIClient
 import AMIModel
 import Foundation
+import LogKeys
 import Logging
 import NIOCore
 import NIOPosix
@@ -27,13 +28,13 @@ struct AMIReplayServer: Sendable {
                 }
             }
         bound(server.channel.localAddress?.port ?? port)
-        logger.info("simulated AMI listening", metadata: ["address": "\(host):\(server.channel.localAddress?.port ?? port)"])
+        logger.info("simulated AMI listening", metadata: [LogKey.address: "\(host):\(server.channel.localAddress?.port ?? port)"])
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { connections in
                 for try await connection in connections {
                     group.addTask {
                         do { try await serve(connection) } catch {
-                            logger.debug("AMI session ended", metadata: ["error": "\(error)"])
+                            logger.debug("AMI session ended", metadata: [LogKey.error: "\(error)"])
                         }
                     }
                 }
@@ -77,7 +78,7 @@ struct AMIReplayServer: Sendable {
                                 && (action["Secret"] == secret || (expectedKey != nil && action["Key"]?.lowercased() == expectedKey))
                             guard accepted, subscription == nil else {
                                 try await reply([("Response", "Error"), ("Message", "Authentication failed")])
-                                logger.warning("simulated AMI refused a login", metadata: ["username": "\(action["Username"] ?? "")"])
+                                logger.warning("simulated AMI refused a login", metadata: [LogKey.username: "\(action["Username"] ?? "")"])
                                 forwarding.cancelAll()
                                 return
                             }

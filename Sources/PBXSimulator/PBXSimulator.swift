@@ -1,4 +1,5 @@
 public import Foundation
+import LogKeys
 public import Logging
 
 /// A stand-in for Asterisk on loopback, built from recorded traffic: it serves AMI (banner, MD5 or plain login)
@@ -73,7 +74,7 @@ public struct PBXSimulator: Sendable {
             group.addTask {
                 await hub.waitForLogin()
                 logger.info("a manager logged in; replaying", metadata: [
-                    "scenarios": "\(scenarios.count)", "speed": "\(configuration.speed)", "rounds": "\(configuration.rounds)",
+                    LogKey.scenarios: "\(scenarios.count)", LogKey.speed: "\(configuration.speed)", LogKey.rounds: "\(configuration.rounds)",
                 ])
                 var summary = await ScenarioPlayer(scenarios: scenarios, configuration: configuration, hub: hub, logger: logger).run()
                 summary.timeline = await hub.timeline

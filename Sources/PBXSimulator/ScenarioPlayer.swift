@@ -1,5 +1,6 @@
 import AMIModel
 import Foundation
+import LogKeys
 import Logging
 
 /// Plays recorded scenarios as a live Asterisk would: AMI events at their recorded pace (divided by `speed`), and
@@ -50,7 +51,7 @@ struct ScenarioPlayer: Sendable {
                 summary.events += 1
                 if summary.events == configuration.dropAfterEvents {
                     logger.warning("dropping every AMI session (fault injection)", metadata: [
-                        "events": "\(summary.events)", "outage_events": "\(configuration.outageEvents)",
+                        LogKey.events: "\(summary.events)", LogKey.outageEvents: "\(configuration.outageEvents)",
                     ])
                     await hub.dropAll(outageEvents: configuration.outageEvents)
                 }
@@ -109,11 +110,11 @@ struct ScenarioPlayer: Sendable {
                 host: configuration.agiHost, port: configuration.agiPort,
                 environment: session.environmentBytes(rewrite: rewriter.text), channel: channel)
             logger.debug("FastAGI session played", metadata: [
-                "channel": "\(rewriter.text(session.channel))", "commands": "\(transcript.commands.count)",
+                LogKey.channel: "\(rewriter.text(session.channel))", LogKey.commands: "\(transcript.commands.count)",
             ])
             return true
         } catch {
-            logger.warning("FastAGI session failed", metadata: ["channel": "\(session.channel)", "error": "\(error)"])
+            logger.warning("FastAGI session failed", metadata: [LogKey.channel: "\(session.channel)", LogKey.error: "\(error)"])
             return false
         }
     }

@@ -1,5 +1,7 @@
 @testable import AMIClient
 import AMIModel
+import NIOCore
+import NIOEmbedded
 import Testing
 
 @Suite struct AMIConnectionStateMachineTests {
@@ -145,5 +147,59 @@ import Testing
         var machine = readyMachine()
         #expect(machine.connectionClosed(fallback: .connectionClosed(reason: "eof")) == .connectionClosed(reason: "eof"))
         #expect(machine.timerFired(now: start + .seconds(100)) == .none)
+    }
+
+    @Test func aReadyConnectionRoutesResponsesListItemsAndEvents() throws {
+        var machine = readyMachine()
+        let loop = EmbeddedEventLoop()
+        let status = loop.makePromise(of: [AMIMessage].self)
+        let list = loop.makePromise(of: [AMIMessage].self)
+        defer {
+            status.succeed([])
+            list.succeed([])
+        }
+        guard case .write = machine.actionRequested(AMIAction("Status", actionID: "s"), isList: false, promise: status, now: start) else {
+            Issue.record("the action was not written"); return
+        }
+        guard case .write = machine.actionRequested(AMIAction("CoreShowChannels", actionID: "l"), isList: true, promise: list, now: start) else {
+            Issue.record("the list action was not written"); return
+        }
+        #expect(machine.actionRequested(AMIAction("Ping", actionID: "l"), isList: false, promise: status, now: start)
+            == .fail(.actionFailed(action: "Ping", message: "ActionID l is already waiting for an answer")))
+
+        let answer = response("s", "Success")
+        #expect(machine.messageReceived(answer) == .completeAction(.init(token: status, result: .success([answer]))))
+        #expect(machine.messageReceived(response("l", "Success", [("EventList", "start")])) == .none)
+        let item = AMIMessage([("Event", "CoreShowChannel"), ("ActionID", "l"), ("Channel", "PJSIP/101-01")])
+        #expect(machine.messageReceived(item) == .none)
+        let newchannel = AMIMessage([("Event", "Newchannel"), ("Channel", "PJSIP/102-02")])
+        #expect(machine.messageReceived(newchannel) == .deliverEvent(newchannel, name: "Newchannel"))
+        let complete = AMIMessage([("Event", "CoreShowChannelsComplete"), ("ActionID", "l"), ("EventList", "Complete"), ("ListItems", "1")])
+        #expect(machine.messageReceived(complete) == .listCompleted(actionID: "l", .init(token: list, result: .success([item]))))
+    }
+
+    @Test func actionsAreRefusedBeforeLoginAndFailedWhenTheConnectionCloses() {
+        var machine = machine(md5: false)
+        let loop = EmbeddedEventLoop()
+        let promise = loop.makePromise(of: [AMIMessage].self)
+        defer { promise.succeed([]) }
+        #expect(machine.actionRequested(AMIAction("Status"), isList: false, promise: promise, now: start) == .fail(.notConnected))
+        machine = readyMachine()
+        _ = machine.actionRequested(AMIAction("Status"), isList: false, promise: promise, now: start)
+        let closed = machine.channelInactive(fallback: .connectionClosed(reason: "eof"))
+        #expect(closed.reason == .connectionClosed(reason: "eof"))
+        #expect(closed.actions == [.completeAction(.init(token: promise, result: .failure(.connectionClosed(reason: "eof"))))])
+    }
+
+    @Test func anUnansweredActionTimesOutAtItsDeadline() {
+        var machine = readyMachine()
+        let loop = EmbeddedEventLoop()
+        let promise = loop.makePromise(of: [AMIMessage].self)
+        defer { promise.succeed([]) }
+        _ = machine.actionRequested(AMIAction("Status"), isList: false, promise: promise, now: start)
+        #expect(machine.actionsExpired(now: start + .seconds(9)).isEmpty)
+        #expect(machine.actionsExpired(now: start + .seconds(10)) == [
+            .timeOutAction(action: "Status", .init(token: promise, result: .failure(.actionTimedOut(action: "Status", after: .seconds(10))))),
+        ])
     }
 }

@@ -181,4 +181,50 @@ struct JournalWriterTests {
         let blocked = try database.connect().query("SELECT talk_seconds FROM calljournal.calls WHERE linkedid = $1", "1795358807.5")
         #expect(blocked.cells == [["99.000"]])
     }
+
+    /// A full batch wakes the writer at once; it does not wait for the flush interval.
+    @Test func aFullBatchIsWrittenBeforeTheFlushInterval() async throws {
+        let database = try TestDatabase.create()
+        let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-writer-\(UUID().uuidString)")
+        let client = PostgresClient(settings: database.settings, logger: Logger(label: "test"))
+        let writer = JournalWriter(
+            client: client, spool: try Spool(directory: spoolDirectory, maximumBytes: 1 << 30),
+            configuration: .init(batchSize: 10, flushInterval: .seconds(60), quarantineDirectory: spoolDirectory.appendingPathComponent("quarantine")),
+            logger: Logger(label: "test"))
+        let running = Task { try await writer.run() }
+        try await Task.sleep(for: .milliseconds(100))
+        writer.submit((0 ..< 10).map { CallUpdate.finished(call($0), .none) })
+        let check = try database.connect()
+        var written = ""
+        for _ in 0 ..< 100 where written != "10" {
+            try await Task.sleep(for: .milliseconds(50))
+            written = try check.query("SELECT count(*) AS n FROM calljournal.calls").cells.first?.first.flatMap { $0 } ?? ""
+        }
+        running.cancel()
+        try await running.value
+        #expect(written == "10")
+    }
+
+    /// After a reconnect the writer closes the calls the journal shows in progress but Asterisk no longer has, after
+    /// writing what it holds: a call it just finished is not closed as ended while disconnected.
+    @Test func closingCallsEndedWhileDownWritesWhatTheWriterHoldsFirst() async throws {
+        let database = try TestDatabase.create()
+        let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-writer-\(UUID().uuidString)")
+        let writer = try makeWriter(database, spool: spoolDirectory)
+        var open = [call(1), call(2), call(3)]
+        for index in open.indices {
+            open[index].status = .inProgress
+            open[index].endedAt = nil
+            open[index].talkSeconds = nil
+            open[index].lastEventAt = open[index].startedAt
+        }
+        writer.submit(open.map { CallUpdate.changed($0) })
+        await writer.flush()
+        writer.submit([CallUpdate.finished(call(1), .none)])
+        let closed = try await writer.closeCallsEndedWhileDown(pbx: "main", liveLinkedids: ["1795358807.3"])
+        #expect(closed == 1)
+        let rows = try database.connect().query(
+            "SELECT linkedid, ended_while_disconnected::text AS gap FROM calljournal.calls ORDER BY linkedid")
+        #expect(rows.cells == [["1795358807.1", "false"], ["1795358807.2", "true"], ["1795358807.3", "false"]])
+    }
 }

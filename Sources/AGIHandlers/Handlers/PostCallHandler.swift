@@ -1,3 +1,5 @@
+import LogKeys
+
 /// The `postcall` script: after the client hung up first, the agent keys in the call's
 /// category and value (`Dial(…,F(postcall^s^1))` runs it on the agent's channel).
 ///
@@ -20,6 +22,7 @@
 ///   `BLINDTRANSFER`/`ATTENDEDTRANSFER` set on that channel (S8/S9 `ami.raw` VarSet), which
 ///   Asterisk still reads out on a dead channel, so the handler checks it first and leaves.
 public struct PostCallHandler: AGIScriptHandler {
+    /// The menu's limits; the defaults are the daemon's (`agi.postcall.*` in `calljournal.example.yaml`).
     public struct Configuration: Sendable, Equatable {
         /// The most digits of a category code.
         public var categoryMaxDigits: Int
@@ -31,7 +34,7 @@ public struct PostCallHandler: AGIScriptHandler {
         public var categoryRetries: Int
 
         public init(
-            categoryMaxDigits: Int = 3, valueMaxDigits: Int = 9, digitTimeout: Duration = .seconds(6),
+            categoryMaxDigits: Int = 6, valueMaxDigits: Int = 8, digitTimeout: Duration = .seconds(8),
             categoryRetries: Int = 2
         ) {
             self.categoryMaxDigits = categoryMaxDigits
@@ -90,7 +93,7 @@ public struct PostCallHandler: AGIScriptHandler {
             try await session.rethrowUnlessPromptFailed(error, note: "calljournal postcall: a prompt answered -1; is the channel gone?")
             session.logger.warning(
                 "a post-call prompt could not be played on a live channel; are the calljournal sounds installed?",
-                metadata: ["sounds": "\(prompts.directory)"])
+                metadata: [LogKey.sounds: "\(prompts.directory)"])
             try await finish(session, .failed)
             throw AGIError.commandRejected(command: "GET DATA", response: "200 result=-1 on a live channel: prompt not played")
         }
@@ -105,7 +108,7 @@ public struct PostCallHandler: AGIScriptHandler {
         do {
             try await store.savePostCallResult(result)
         } catch {
-            session.logger.error("post-call result not saved", metadata: ["linkedid": "\(linkedid)", "error": "\(error)"])
+            session.logger.error("post-call result not saved", metadata: [LogKey.linkedid: "\(linkedid)", LogKey.error: "\(error)"])
             try await finish(session, .failed)
             throw error
         }

@@ -1,3 +1,4 @@
+import LogKeys
 public import Logging
 
 /// The `route` script: tells the dialplan whom to ring.
@@ -62,7 +63,7 @@ public struct RouteHandler: AGIPlannedScriptHandler {
     func commands(for decision: Decision, logger: Logger) throws(AGIError) -> [AGICommand] {
         logger.debug(
             "route decided",
-            metadata: ["status": "\(decision.status.rawValue)", "employee": "\(decision.employee?.id ?? 0)"])
+            metadata: [LogKey.status: "\(decision.status.rawValue)", LogKey.employee: "\(decision.employee?.id ?? 0)"])
         do {
             return [
                 try .setVariable("ROUTE_STATUS", decision.status.rawValue),

@@ -1,3 +1,5 @@
+import LogKeys
+
 /// The `status` script: the operator's feature code that turns their online flag on or off.
 ///
 /// ```
@@ -41,7 +43,7 @@ public struct StatusHandler: AGIScriptHandler {
         do {
             try await store.setEmployeeOnline(employeeID: employee.id, isOnline: online)
         } catch {
-            session.logger.error("operator status not saved", metadata: ["employee": "\(employee.id)", "error": "\(error)"])
+            session.logger.error("operator status not saved", metadata: [LogKey.employee: "\(employee.id)", LogKey.error: "\(error)"])
             try await session.setVariable("OPERATOR_STATUS", "FAILED")
             throw error
         }
@@ -55,7 +57,7 @@ public struct StatusHandler: AGIScriptHandler {
             try await session.rethrowUnlessPromptFailed(error, note: "calljournal status: the prompt answered -1; is the channel gone?")
             session.logger.warning(
                 "an operator-status prompt could not be played on a live channel; are the calljournal sounds installed?",
-                metadata: ["prompt": "\(prompt)"])
+                metadata: [LogKey.prompt: "\(prompt)"])
         }
     }
 }

@@ -1,3 +1,4 @@
+import LogKeys
 import Logging
 import NIOCore
 
@@ -23,14 +24,14 @@ struct AGIConnectionGate: Sendable {
             metrics.refusedByAllowlist()
             logger.warning(
                 "FastAGI connection refused: client address not allowed",
-                metadata: ["client": "\(channel.remoteAddress?.ipAddress ?? "unknown")"])
+                metadata: [LogKey.client: "\(channel.remoteAddress?.ipAddress ?? "unknown")"])
             return false
         }
         guard metrics.reserveSession(limit: maximumSessions) else {
             metrics.refusedOverCapacity()
             logger.warning(
                 "FastAGI connection refused: session limit reached",
-                metadata: ["limit": "\(maximumSessions)", "client": "\(remote.ipAddress ?? "unknown")"])
+                metadata: [LogKey.limit: "\(maximumSessions)", LogKey.client: "\(remote.ipAddress ?? "unknown")"])
             return false
         }
         return true

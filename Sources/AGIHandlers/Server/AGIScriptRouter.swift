@@ -1,3 +1,4 @@
+import LogKeys
 public import Logging
 
 /// Chooses the handler for a session by its script name.
@@ -59,7 +60,7 @@ public struct AGIScriptRouter: Sendable {
     private func unknownScriptNotice(_ script: String, logger: Logger) -> AGICommand {
         // The name is untrusted (percent-decoded from the URL): show a bounded, printable excerpt.
         let shown = AGIProtocolError.excerpt(script, limit: 48)
-        logger.warning("unknown FastAGI script requested", metadata: ["script": "\(shown)"])
+        logger.warning("unknown FastAGI script requested", metadata: [LogKey.script: "\(shown)"])
         let known = handlers.keys.sorted().joined(separator: ", ")
         return .verbose(
             "calljournal: no FastAGI script named \(shown); known scripts: \(known). Check the AGI() URL in the dialplan.",

@@ -1,3 +1,4 @@
+import LogKeys
 public import Logging
 public import NIOCore
 import NIOPosix
@@ -17,7 +18,7 @@ import Darwin
 ///
 /// Each connection lives on one event loop. A session whose script can be planned (`route`,
 /// see ``AGIPlannedScriptHandler``) runs there from the first byte to the close, starting as
-/// soon as ``bind(configuration:router:group:logger:)`` returns. Other sessions (`postcall`,
+/// soon as ``bind(configuration:router:group:metrics:logger:)`` returns. Other sessions (`postcall`,
 /// `status`) run as child tasks of ``run()``; each catches and logs its own errors, so one bad
 /// client never ends the server.
 ///
@@ -53,14 +54,16 @@ public final class AGIServer: Sendable {
     public var localPort: Int? { localAddress?.port }
 
     /// Opens the listening socket(s). Fails when the address is in use or not local.
-    /// - Parameter group: the event loops to use; `nil` for NIO's shared singleton group.
+    /// - Parameters:
+    ///   - group: the event loops to use; `nil` for NIO's shared singleton group.
+    ///   - metrics: the counters to keep, when they must exist before the server (a metrics poller started first).
     public static func bind(
         configuration: AGIServerConfiguration,
         router: AGIScriptRouter,
         group: (any EventLoopGroup)? = nil,
+        metrics: AGIServerMetrics = AGIServerMetrics(),
         logger: Logger
     ) async throws -> AGIServer {
-        let metrics = AGIServerMetrics()
         let core = AGIServerCore(
             configuration: configuration, router: router, metrics: metrics, logger: logger, registry: AGISessionRegistry())
         let gate = AGIConnectionGate(configuration: configuration, metrics: metrics, logger: logger)
@@ -82,7 +85,7 @@ public final class AGIServer: Sendable {
         logger.info(
             "FastAGI server listening",
             metadata: [
-                "address": "\(listeners[0].localAddress.map { "\($0)" } ?? "?")", "event_loops": "\(listeners.count)",
+                LogKey.address: "\(listeners[0].localAddress.map { "\($0)" } ?? "?")", LogKey.eventLoops: "\(listeners.count)",
             ])
         return AGIServer(core: core, listeners: listeners)
     }

@@ -2,7 +2,8 @@
 ///
 /// The defaults suit a daemon next to Asterisk on the same host: loopback only, generous limits
 /// for the real environment (about 700 bytes and 22 lines in every recorded trace), and time
-/// limits that end stuck peers without cutting a post-call menu short.
+/// limits that end stuck peers without cutting a post-call menu short. They are the daemon's (`agi.*` in
+/// `calljournal.example.yaml`), read over by `AGIServerConfiguration+ConfigReader.swift` in the executable.
 public struct AGIServerConfiguration: Sendable {
     /// Listen address; `0.0.0.0` or `::` to accept remote Asterisk servers (then set `allowedClients`).
     public var host: String
@@ -24,7 +25,8 @@ public struct AGIServerConfiguration: Sendable {
     public var commandTimeout: Duration
     /// How long an interactive command (`STREAM FILE`, `GET DATA`) may take: a prompt plus typing.
     public var interactiveCommandTimeout: Duration
-    /// The longest a session may last in all.
+    /// The longest a session may last in all (`agi.request_deadline_ms`): then the connection closes and the
+    /// dialplan goes on.
     public var sessionDeadline: Duration
     /// On shutdown, how long running sessions may go on before they are closed.
     public var drainTimeout: Duration
@@ -35,13 +37,13 @@ public struct AGIServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 4573,
         allowedClients: [AGIAddressRange] = [],
-        maximumSessions: Int = 4096,
+        maximumSessions: Int = 2000,
         maximumLineLength: Int = 8192,
         environmentLimits: AGIEnvironmentDecoder.Limits = .init(),
         headerTimeout: Duration = .seconds(2),
         commandTimeout: Duration = .seconds(10),
         interactiveCommandTimeout: Duration = .seconds(120),
-        sessionDeadline: Duration = .seconds(600),
+        sessionDeadline: Duration = .seconds(120),
         drainTimeout: Duration = .seconds(30),
         backlog: Int32 = 4096
     ) {

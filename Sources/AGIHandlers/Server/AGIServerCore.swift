@@ -1,3 +1,4 @@
+import LogKeys
 import Logging
 
 /// What every connection of one server shares: settings, scripts, counters, the log, and the
@@ -13,9 +14,9 @@ struct AGIServerCore: Sendable {
     /// the ID come from the peer, so they are logged printable and bounded.
     func sessionLogger(script: String, environment: AGIEnvironment) -> Logger {
         var sessionLogger = logger
-        sessionLogger[metadataKey: "agi.script"] = "\(script)"
-        sessionLogger[metadataKey: "agi.channel"] = "\(AGIProtocolError.printable(environment.channel ?? "?", limit: 80))"
-        sessionLogger[metadataKey: "agi.uniqueid"] = "\(AGIProtocolError.printable(environment.uniqueID ?? "?", limit: 32))"
+        sessionLogger[metadataKey: LogKey.agiScript] = "\(script)"
+        sessionLogger[metadataKey: LogKey.agiChannel] = "\(AGIProtocolError.printable(environment.channel ?? "?", limit: 80))"
+        sessionLogger[metadataKey: LogKey.agiUniqueid] = "\(AGIProtocolError.printable(environment.uniqueID ?? "?", limit: 32))"
         return sessionLogger
     }
 
@@ -31,7 +32,7 @@ struct AGIServerCore: Sendable {
             logSessionError(error, failure: failure, script: script)
         case let error?:
             failure = .handler
-            logger.error("FastAGI handler failed", metadata: ["agi.script": "\(script)", "error": "\(error)"])
+            logger.error("FastAGI handler failed", metadata: [LogKey.agiScript: "\(script)", LogKey.error: "\(error)"])
         }
         metrics.sessionFinished(script: script, duration: started.duration(to: .now), failure: failure)
         metrics.releaseSession()

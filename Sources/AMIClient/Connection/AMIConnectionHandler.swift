@@ -1,4 +1,5 @@
 import AMIModel
+import LogKeys
 import Logging
 import NIOCore
 
@@ -19,8 +20,9 @@ protocol AMIConnectionObserver: Sendable {
     func connectionClosed(reason: AMIError, wasReady: Bool)
 }
 
-/// The channel handler of one AMI connection: it drives an ``AMIConnectionStateMachine`` with
-/// what ``AMIFrameDecoder`` decodes and a periodic timer, and keeps the ``AMIPendingActions``.
+/// The channel handler of one AMI connection: it feeds an ``AMIConnectionStateMachine`` with
+/// what ``AMIFrameDecoder`` decodes, the actions callers write and a periodic timer, and performs
+/// the actions the machine returns.
 ///
 /// Everything here runs on the channel's event loop, so it needs no locks. It never waits on
 /// the consumer: events go to the observer, which buffers them. Asterisk writes each event
@@ -37,8 +39,6 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
     private let observer: any AMIConnectionObserver
     private let logger: Logger
     private var machine: AMIConnectionStateMachine?
-    private var pending = AMIPendingActions<EventLoopPromise<[AMIMessage]>>()
-    private var encoder = AMIEncoder()
     private var timer: Scheduled<Void>?
     private var announced = false
 
@@ -56,8 +56,7 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
     /// How often deadlines are checked: a quarter of the shortest one, between 10 ms and 1 s.
     private var tickInterval: TimeAmount {
         let quarter = min(actionTimeout, pingInterval) / 4
-        let clamped = min(max(quarter, .milliseconds(10)), .seconds(1))
-        return .nanoseconds(Int64(clamped.components.seconds) * 1_000_000_000 + clamped.components.attoseconds / 1_000_000_000)
+        return TimeAmount(min(max(quarter, .milliseconds(10)), .seconds(1)))
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -71,9 +70,13 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
-        let reason = machine?.connectionClosed(fallback: .connectionClosed(reason: "closed by the peer"))
-            ?? .connectionClosed(reason: "closed before the connection was established")
-        for completion in pending.failAll(reason) { complete(completion) }
+        let reason: AMIError
+        if let closed = machine?.channelInactive(fallback: .connectionClosed(reason: "closed by the peer")) {
+            reason = closed.reason
+            for action in closed.actions { perform(action, context: context) }
+        } else {
+            reason = .connectionClosed(reason: "closed before the connection was established")
+        }
         observer.connectionClosed(reason: reason, wasReady: announced)
         context.fireChannelInactive()
     }
@@ -89,9 +92,11 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
             guard let action = machine?.bannerReceived(banner) else { return }
             perform(action, context: context)
         case .message(let message):
-            received(message, context: context)
+            guard let action = machine?.messageReceived(message) else { return }
+            perform(action, context: context)
         case .commandOutput(let output):
-            received(output.message, context: context)
+            guard let action = machine?.messageReceived(output.message) else { return }
+            perform(action, context: context)
         case .rejected(let error):
             observer.frameRejected(error)
         }
@@ -99,57 +104,16 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        guard machine?.isReady == true else {
-            request.promise.fail(AMIError.notConnected)
-            promise?.fail(AMIError.notConnected)
-            return
-        }
-        do {
-            let (actionID, bytes) = try encoder.encode(request.action)
-            guard
-                pending.register(
-                    actionID: actionID, action: request.action.name, isList: request.isList,
-                    deadline: .now + actionTimeout, token: request.promise)
-            else {
-                let error = AMIError.actionFailed(action: request.action.name, message: "ActionID \(actionID) is already waiting for an answer")
-                request.promise.fail(error)
-                promise?.fail(error)
-                return
-            }
+        let action =
+            machine?.actionRequested(request.action, isList: request.isList, promise: request.promise, now: .now)
+            ?? .fail(.notConnected)
+        switch action {
+        case .write(let bytes):
             context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: promise)
-        } catch {
-            request.promise.fail(AMIError.invalidAction(error))
-            promise?.fail(AMIError.invalidAction(error))
+        case .fail(let error):
+            request.promise.fail(error)
+            promise?.fail(error)
         }
-    }
-
-    private func received(_ message: AMIMessage, context: ChannelHandlerContext) {
-        guard machine?.isReady == true else {
-            if message.eventName == nil, let action = machine?.responseReceived(message) {
-                perform(action, context: context)
-            }
-            return
-        }
-        machine?.messageReceived()
-        guard let name = message.eventName else {
-            if let completion = pending.responseReceived(message) { complete(completion) }
-            return
-        }
-        if pending.count > 0 {
-            switch pending.eventReceived(message) {
-            case .notAnAnswer: break
-            case .collected: return
-            case .completed(let completion):
-                // The marker goes into the event stream before the caller of sendList resumes, in order with
-                // the events around it.
-                if case .success = completion.result, let actionID = message.actionID {
-                    observer.listCompleted(actionID: actionID)
-                }
-                complete(completion)
-                return
-            }
-        }
-        observer.eventReceived(message, name: name)
     }
 
     private func perform(_ action: AMIConnectionStateMachine.Action, context: ChannelHandlerContext) {
@@ -157,24 +121,31 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         case .none:
             break
         case .send(let amiAction):
-            do {
-                let (_, bytes) = try encoder.encode(amiAction)
-                logger.debug("sending AMI action", metadata: ["action": "\(amiAction.name)"])
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
-            } catch {
-                let reason = AMIError.invalidAction(error)
-                perform(machine?.fail(reason) ?? .close(reason), context: context)
-            }
+            logger.debug("sending AMI action", metadata: [LogKey.action: "\(amiAction.name)"])
+            guard let encoded = machine?.encode(amiAction) else { return }
+            perform(encoded, context: context)
+        case .write(let bytes):
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
         case .announceReady(let serverVersion):
             announced = true
             observer.connectionReady(serverVersion: serverVersion, channel: context.channel)
         case .close(let reason):
-            logger.debug("closing AMI connection", metadata: ["reason": "\(reason)"])
+            logger.debug("closing AMI connection", metadata: [LogKey.reason: "\(reason)"])
             context.close(promise: nil)
+        case .deliverEvent(let message, let name):
+            observer.eventReceived(message, name: name)
+        case .completeAction(let completion):
+            complete(completion)
+        case .listCompleted(let actionID, let completion):
+            observer.listCompleted(actionID: actionID)
+            complete(completion)
+        case .timeOutAction(let name, let completion):
+            observer.actionTimedOut(name)
+            complete(completion)
         }
     }
 
-    private func complete(_ completion: AMIPendingActions<EventLoopPromise<[AMIMessage]>>.Completion) {
+    private func complete(_ completion: AMIConnectionStateMachine.Completion) {
         completion.token.completeWith(completion.result.mapError { $0 as any Error })
     }
 
@@ -186,10 +157,7 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
 
     private func tick(context: ChannelHandlerContext) {
         let now = ContinuousClock.now
-        for completion in pending.expire(now: now, timeout: actionTimeout) {
-            if case .failure(.actionTimedOut(let action, _)) = completion.result { observer.actionTimedOut(action) }
-            complete(completion)
-        }
+        for action in machine?.actionsExpired(now: now) ?? [] { perform(action, context: context) }
         guard let action = machine?.timerFired(now: now) else { return }
         perform(action, context: context)
         if case .close = action { return }

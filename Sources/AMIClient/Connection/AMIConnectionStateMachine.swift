@@ -1,4 +1,5 @@
 import AMIModel
+import NIOCore
 
 /// The life of one AMI connection, from the banner to its close, without any I/O.
 ///
@@ -8,13 +9,20 @@ import AMIModel
 ///       └──────────── timeout / Error / close ───────────────┴──▶ closed ◀┘ keepalive timeout
 /// ```
 ///
-/// The I/O layer feeds what happened (`bannerReceived`, `responseReceived`, `timerFired` with
-/// the current time) and performs the returned ``Action``. Time is an input: the machine never
-/// reads a clock, so every transition is tested without a network or a sleep. Reconnecting is
-/// not its business: a closed machine is discarded and the next connection gets a new one
-/// (see ``AMIReconnectBackoff``).
+/// Once ready, it also routes what arrives: it owns the actions sent and not yet answered
+/// (``AMIPendingActions``), so a response or a list's item goes to the caller that waits for it
+/// and every other event to the consumer.
+///
+/// The I/O layer feeds what happened (`bannerReceived`, `messageReceived`, `actionRequested`,
+/// `timerFired` with the current time) and performs the returned ``Action``. Time is an input:
+/// the machine never reads a clock, so every transition is tested without a network or a sleep.
+/// Reconnecting is not its business: a closed machine is discarded and the next connection gets
+/// a new one (see ``AMIReconnectBackoff``).
 struct AMIConnectionStateMachine: Sendable {
     typealias Instant = ContinuousClock.Instant
+    /// The caller of an action, resumed with its response or list items.
+    typealias Promise = EventLoopPromise<[AMIMessage]>
+    typealias Completion = AMIPendingActions<Promise>.Completion
 
     struct Credentials: Sendable {
         var username: String
@@ -35,18 +43,40 @@ struct AMIConnectionStateMachine: Sendable {
 
     enum Action: Sendable, Equatable {
         case none
-        /// Write this action (login, challenge, keepalive ping).
+        /// Write this action (login, challenge, keepalive ping); ``encode(_:)`` turns it into bytes.
         case send(AMIAction)
+        /// Write and flush these bytes.
+        case write([UInt8])
         /// The login succeeded: announce the session.
         case announceReady(serverVersion: String)
         /// Close the connection for this reason.
         case close(AMIError)
+        /// Hand this event to the consumer.
+        case deliverEvent(AMIMessage, name: String)
+        /// Resume the caller of an action with its response, its items or its error.
+        case completeAction(Completion)
+        /// A list action completed here: put its marker into the event stream, in order with the events around
+        /// it, before its caller resumes; then complete it.
+        case listCompleted(actionID: String, Completion)
+        /// An action's answer did not come in time: count it, then complete it with the timeout.
+        case timeOutAction(action: String, Completion)
+    }
+
+    /// What to do with an action a caller asked to send.
+    enum RequestAction: Sendable, Equatable {
+        /// Write these bytes (the caller's write promise follows them).
+        case write([UInt8])
+        /// Fail the caller at once.
+        case fail(AMIError)
     }
 
     static let challengeActionID = "calljournal-challenge"
     static let loginActionID = "calljournal-login"
 
     private(set) var state: State
+    private var pending = AMIPendingActions<Promise>()
+    /// One encoder per connection, so that the ActionIDs it makes up (a ping's, a caller's) never repeat.
+    private var encoder = AMIEncoder()
     let credentials: Credentials
     let actionTimeout: Duration
     let pingInterval: Duration
@@ -108,6 +138,72 @@ struct AMIConnectionStateMachine: Sendable {
         }
     }
 
+    /// A message (a response or an event) arrived. Before the session is ready, only the handshake's
+    /// responses count; once it is, a response completes its action, a list's item is kept for its caller,
+    /// the item that closes a list completes it, and anything else is delivered as an event.
+    mutating func messageReceived(_ message: AMIMessage) -> Action {
+        guard case .ready = state else {
+            return message.eventName == nil ? responseReceived(message) : .none
+        }
+        messageReceived()
+        guard let name = message.eventName else {
+            return pending.responseReceived(message).map(Action.completeAction) ?? .none
+        }
+        if pending.count > 0 {
+            switch pending.eventReceived(message) {
+            case .notAnAnswer:
+                break
+            case .collected:
+                return .none
+            case .completed(let completion):
+                if case .success = completion.result, let actionID = message.actionID {
+                    return .listCompleted(actionID: actionID, completion)
+                }
+                return .completeAction(completion)
+            }
+        }
+        return .deliverEvent(message, name: name)
+    }
+
+    /// A caller asked to send `action` at `now`; `isList` when it answers with a list of events.
+    mutating func actionRequested(_ action: AMIAction, isList: Bool, promise: Promise, now: Instant) -> RequestAction {
+        guard isReady else { return .fail(.notConnected) }
+        let encoded: (actionID: String, bytes: [UInt8])
+        do {
+            encoded = try encoder.encode(action)
+        } catch {
+            return .fail(.invalidAction(error))
+        }
+        guard
+            pending.register(
+                actionID: encoded.actionID, action: action.name, isList: isList, deadline: now + actionTimeout, token: promise)
+        else {
+            return .fail(.actionFailed(action: action.name, message: "ActionID \(encoded.actionID) is already waiting for an answer"))
+        }
+        return .write(encoded.bytes)
+    }
+
+    /// The bytes of an action the machine asked to ``Action/send(_:)``, or the close of a connection whose
+    /// handshake cannot be sent (a line break in the username or secret).
+    mutating func encode(_ action: AMIAction) -> Action {
+        do {
+            return .write(try encoder.encode(action).bytes)
+        } catch {
+            return close(.invalidAction(error))
+        }
+    }
+
+    /// The periodic timer fired at `now`: every action whose answer is overdue, to be timed out. Called before
+    /// ``timerFired(now:)``.
+    mutating func actionsExpired(now: Instant) -> [Action] {
+        pending.expire(now: now, timeout: actionTimeout).map { completion in
+            if case .failure(.actionTimedOut(let action, _)) = completion.result {
+                return .timeOutAction(action: action, completion)
+            }
+            return .completeAction(completion)
+        }
+    }
+
     /// Any message arrived on a ready connection: the peer is alive.
     mutating func messageReceived() {
         if case .ready(let lastActivity, let pingSentAt, false) = state {
@@ -143,10 +239,10 @@ struct AMIConnectionStateMachine: Sendable {
         return fallback
     }
 
-    /// Something outside the machine makes the connection unusable (an action of the handshake that cannot be
-    /// encoded): closes it for `reason`, which ``connectionClosed(fallback:)`` then reports.
-    mutating func fail(_ reason: AMIError) -> Action {
-        close(reason)
+    /// The channel went inactive: why, and every action still waiting, to be failed with that reason.
+    mutating func channelInactive(fallback: AMIError) -> (reason: AMIError, actions: [Action]) {
+        let reason = connectionClosed(fallback: fallback)
+        return (reason, pending.failAll(reason).map(Action.completeAction))
     }
 
     private mutating func close(_ reason: AMIError) -> Action {

@@ -104,3 +104,8 @@ struct AMIPendingActions<Token> {
         return entries.values.map { Completion(token: $0.token, result: .failure(error)) }
     }
 }
+
+extension AMIPendingActions: Sendable where Token: Sendable {}
+extension AMIPendingActions.Entry: Sendable where Token: Sendable {}
+extension AMIPendingActions.Completion: Sendable where Token: Sendable {}
+extension AMIPendingActions.Completion: Equatable where Token: Equatable {}

@@ -1,3 +1,4 @@
+import LogKeys
 public import Logging
 
 /// One PostgreSQL session with reconnect, run on a dedicated thread.
@@ -68,7 +69,7 @@ public actor PostgresClient {
             let fresh = try PostgresConnection.connect(settings)
             if failures > 0 {
                 let target = fresh.target
-                logger.notice("PostgreSQL connection restored", metadata: ["target": "\(target)", "failedAttempts": "\(failures)"])
+                logger.notice("PostgreSQL connection restored", metadata: [LogKey.target: "\(target)", LogKey.failedAttempts: "\(failures)"])
             }
             failures = 0
             lastError = nil
@@ -77,7 +78,7 @@ public actor PostgresClient {
             return fresh
         } catch {
             if failures == 0 {
-                logger.error("cannot connect to PostgreSQL; retrying with backoff", metadata: ["error": "\(error)"])
+                logger.error("cannot connect to PostgreSQL; retrying with backoff", metadata: [LogKey.error: "\(error)"])
             }
             failures += 1
             lastError = error
@@ -89,7 +90,7 @@ public actor PostgresClient {
     private func drop(_ lost: PostgresConnection, because error: PostgresError?) {
         guard connection === lost else { return }
         connection = nil
-        logger.warning("PostgreSQL connection lost; will reconnect", metadata: ["error": "\(error.map { "\($0)" } ?? "status bad")"])
+        logger.warning("PostgreSQL connection lost; will reconnect", metadata: [LogKey.error: "\(error.map { "\($0)" } ?? "status bad")"])
     }
 
     private func delay(afterFailures count: Int) -> Duration {

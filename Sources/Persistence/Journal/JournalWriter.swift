@@ -1,5 +1,6 @@
 public import CallTracking
 public import Foundation
+import LogKeys
 public import Logging
 import Synchronization
 
@@ -52,9 +53,12 @@ public actor JournalWriter {
 
     private nonisolated let pending = Mutex(JournalBatch())
     private nonisolated let received = Atomic<Int>(0)
+    private nonisolated let wakeUp = JournalFlushSignal()
+    private nonisolated let batchSize: Int
     private let client: PostgresClient
     private let spool: Spool
     private let configuration: Configuration
+    private let quarantine: JournalQuarantine
     private let logger: Logger
     private var stats = Statistics()
     private var spoolFullLogged = false
@@ -65,25 +69,31 @@ public actor JournalWriter {
     /// same spool segment beside it.
     private var flushing = false
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set when an `fsync` of the spool failed: nothing is spooled or written any more, and ``run()`` throws it.
+    private var stopped: SpoolError?
 
     public init(client: PostgresClient, spool: Spool, configuration: Configuration, logger: Logger) {
         self.client = client
         self.spool = spool
         self.configuration = configuration
         self.logger = logger
+        batchSize = configuration.batchSize
+        quarantine = JournalQuarantine(directory: configuration.quarantineDirectory, logger: logger)
         executor = ThreadExecutor(name: "calljournal-writer")
     }
 
-    /// Hands updates to the writer. Never blocks and never fails.
+    /// Hands updates to the writer. Never blocks and never fails; wakes the writer once a batch is full.
     public nonisolated func submit(_ updates: some Sequence<CallUpdate>) {
         var count = 0
-        pending.withLock { batch in
+        let full = pending.withLock { batch in
             for update in updates {
                 batch.add(update)
                 count += 1
             }
+            return batch.updateCount >= batchSize
         }
         received.add(count, ordering: .relaxed)
+        if full { wakeUp.ring() }
     }
 
     /// Updates waiting for the next flush.
@@ -98,19 +108,24 @@ public actor JournalWriter {
         return snapshot
     }
 
-    /// Flushes until the task is cancelled, then flushes once more (to PostgreSQL or the spool) and returns.
-    public func run() async {
+    /// Flushes every `flushInterval` (sooner when a batch is full) until the task is cancelled, then flushes once more
+    /// (to PostgreSQL or the spool) and returns.
+    ///
+    /// Throws ``SpoolError/syncFailed(path:reason:)`` when an `fsync` of the spool failed: like PostgreSQL, the
+    /// writer does not guess what reached the disk. The caller ends the process (and systemd restarts it); the
+    /// updates not yet in PostgreSQL are in the spool up to the last good `fsync`, or still with the tracker's AMI
+    /// session, which the restart reconciles.
+    public func run() async throws(SpoolError) {
         if !spool.isEmpty {
-            logger.notice("draining the spool before new calls", metadata: ["bytes": "\(spool.byteCount)"])
+            logger.notice("draining the spool before new calls", metadata: [LogKey.bytes: "\(spool.byteCount)"])
         }
         while !Task.isCancelled {
             await flush()
-            let deadline = ContinuousClock.now + configuration.flushInterval
-            while ContinuousClock.now < deadline, pendingCount < configuration.batchSize, !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(10))
-            }
+            if let stopped { throw stopped }
+            await wakeUp.wait(atMost: configuration.flushInterval)
         }
         await flush()
+        if let stopped { throw stopped }
     }
 
     /// Writes what is pending now, after draining the spool for up to a second (whole segments, at least one). While
@@ -118,12 +133,35 @@ public actor JournalWriter {
     /// order) rather than held in memory for the length of a long drain. A flush already running is waited for,
     /// never run beside.
     public func flush() async {
+        await takeFlushTurn()
+        defer { endFlushTurn() }
+        await flushInTurn()
+    }
+
+    /// After a (re)connect: flushes what the writer holds, so that the final versions of calls reach the journal
+    /// first, then closes the calls the journal still shows in progress for `pbx` but Asterisk no longer has (they
+    /// ended while no daemon was connected). Returns how many it closed.
+    public func closeCallsEndedWhileDown(pbx: String, liveLinkedids: [String]) async throws -> Int {
+        await takeFlushTurn()
+        defer { endFlushTurn() }
+        await flushInTurn()
+        return try await client.withConnection { connection in
+            try JournalStore(connection: connection).closeCallsEndedWhileDown(pbx: pbx, liveLinkedids: liveLinkedids)
+        }
+    }
+
+    private func takeFlushTurn() async {
         while flushing { await withCheckedContinuation { flushWaiters.append($0) } }
         flushing = true
-        defer {
-            flushing = false
-            if !flushWaiters.isEmpty { flushWaiters.removeFirst().resume() }
-        }
+    }
+
+    private func endFlushTurn() {
+        flushing = false
+        if !flushWaiters.isEmpty { flushWaiters.removeFirst().resume() }
+    }
+
+    private func flushInTurn() async {
+        guard stopped == nil else { return }
         await drainSpool(for: .seconds(1))
         let batch = pending.withLock { batch in
             let taken = batch
@@ -144,7 +182,7 @@ public actor JournalWriter {
             try await client.withConnection { connection in try JournalStore(connection: connection).write(batch) }
             stats.batchesWritten += 1
             stats.callsWritten += batch.records.count
-            stats.lastBatchSeconds = Self.seconds(ContinuousClock.now - started)
+            stats.lastBatchSeconds = (ContinuousClock.now - started) / .seconds(1)
             if databaseDownLogged {
                 logger.notice("journal writes resumed")
                 databaseDownLogged = false
@@ -157,7 +195,7 @@ public actor JournalWriter {
             stats.writeFailures += 1
             if !databaseDownLogged {
                 logger.error("cannot write the journal; keeping calls in the spool until PostgreSQL answers",
-                             metadata: ["error": "\(error)"])
+                             metadata: [LogKey.error: "\(error)"])
                 databaseDownLogged = true
             }
             return false
@@ -168,7 +206,7 @@ public actor JournalWriter {
     /// the ones PostgreSQL still rejects.
     private func writeCallByCall(_ batch: JournalBatch, firstError: PostgresError) async {
         logger.warning("PostgreSQL rejected a journal batch; writing its calls one by one",
-                       metadata: ["error": "\(firstError)", "calls": "\(batch.records.count)"])
+                       metadata: [LogKey.error: "\(firstError)", LogKey.calls: "\(batch.records.count)"])
         // In the order of the callback decisions: a task must be opened before a later call can close it.
         for key in batch.callsInDecisionOrder {
             let single = batch.part([key])
@@ -178,70 +216,18 @@ public actor JournalWriter {
             } catch let error as PostgresError where error.isDataError || (error.isStatementLimit && error.sqlState != "57014") {
                 // A single call PostgreSQL refuses for its data, or that alone is over a limit: it would block the
                 // spool for good. A statement timeout alone may be a lock held elsewhere: that one is retried.
-                quarantine(single, key: key, error: error)
+                stats.quarantinedCalls += 1
+                quarantine.keep(single, key: key, error: error)
             } catch {
                 spoolOrKeep(single)
             }
         }
     }
 
-    private func quarantine(_ batch: JournalBatch, key: CallKey, error: PostgresError) {
-        stats.quarantinedCalls += 1
-        let directory = configuration.quarantineDirectory
-        let name = "\(Int(Date().timeIntervalSince1970 * 1000))-\(key.pbx)-\(key.linkedid).json"
-            .replacingOccurrences(of: "/", with: "_")
-        let path = directory.appendingPathComponent(name)
-        let entry = QuarantineEntry(error: error.description, sqlState: error.sqlState, constraint: error.constraint,
-                                    batch: batch)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            try Self.writeDurably(try encoder.encode(entry), to: path)
-            logger.error("call quarantined: PostgreSQL rejects it", metadata: [
-                "pbx": "\(key.pbx)", "linkedid": "\(key.linkedid)", "error": "\(error)", "file": "\(path.path)",
-            ])
-        } catch {
-            logger.critical("call quarantined but the quarantine file could not be written; its record follows",
-                            metadata: ["linkedid": "\(key.linkedid)", "error": "\(error)", "record": "\(batch.records)"])
-        }
-    }
-
-    /// A spool record that passed its checksum but does not decode (written by a version of calljournal with another
-    /// record format): kept, byte for byte, in the quarantine directory before its segment is removed. Returns false
-    /// when even that failed, and the segment must stay.
-    private func quarantineUnreadable(_ record: [UInt8], segment: SpoolSegment, index: Int) -> Bool {
-        let name = "\(Int(Date().timeIntervalSince1970 * 1000))-spool-\(segment.path.deletingPathExtension().lastPathComponent)-\(index).record"
-        let path = configuration.quarantineDirectory.appendingPathComponent(name)
-        do {
-            try Self.writeDurably(Data(record), to: path)
-            stats.quarantinedCalls += 1
-            logger.error("a spool record could not be read; kept in the quarantine directory", metadata: [
-                "segment": "\(segment.path.lastPathComponent)", "file": "\(path.path)", "bytes": "\(record.count)",
-            ])
-            return true
-        } catch {
-            logger.critical("a spool record could not be read nor quarantined; its segment stays in the spool",
-                            metadata: ["segment": "\(segment.path.lastPathComponent)", "error": "\(error)"])
-            return false
-        }
-    }
-
-    /// Writes a file and fsyncs it and its directory, so that it outlives a crash before anything that relies on it
-    /// (removing the spool segment that held its call).
-    private static func writeDurably(_ data: Data, to path: URL) throws {
-        let directory = path.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try data.write(to: path)
-        let file = try FileHandle(forUpdating: path)
-        defer { try? file.close() }
-        try file.synchronize()
-        try Spool.synchronizeDirectory(directory)
-    }
-
     // MARK: Spool
 
     private func spoolOrKeep(_ batch: JournalBatch) {
+        guard stopped == nil else { return keepInMemory(batch) }
         do {
             let record = Array(try JSONEncoder().encode(batch))
             let calls = batch.callsInDecisionOrder
@@ -261,22 +247,28 @@ public actor JournalWriter {
             stats.spoolFull = true
             if !spoolFullLogged {
                 logger.critical("the spool is full; holding calls in memory until PostgreSQL answers",
-                                metadata: ["limit": "\(limit)"])
+                                metadata: [LogKey.limit: "\(limit)"])
                 spoolFullLogged = true
             }
-            pending.withLock { $0.merge(older: batch) }
+            keepInMemory(batch)
         } catch let error as SpoolError {
             if case .syncFailed = error {
+                // Like PostgreSQL on an fsync failure: stop rather than guess; `run()` ends the writer with it.
                 logger.critical("\(error)")
-                // Like PostgreSQL on an fsync failure: stop rather than guess; systemd restarts the daemon.
-                exit(75)
+                stopped = error
+                wakeUp.ring()
+            } else {
+                logger.critical("cannot spool a journal batch; holding it in memory", metadata: [LogKey.error: "\(error)"])
             }
-            logger.critical("cannot spool a journal batch; holding it in memory", metadata: ["error": "\(error)"])
-            pending.withLock { $0.merge(older: batch) }
+            keepInMemory(batch)
         } catch {
-            logger.critical("cannot encode a journal batch for the spool", metadata: ["error": "\(error)"])
-            pending.withLock { $0.merge(older: batch) }
+            logger.critical("cannot encode a journal batch for the spool", metadata: [LogKey.error: "\(error)"])
+            keepInMemory(batch)
         }
+    }
+
+    private func keepInMemory(_ batch: JournalBatch) {
+        pending.withLock { $0.merge(older: batch) }
     }
 
     /// One warning at each 10 % of `spool.max_bytes` the spool passes while it fills; reset once drained.
@@ -285,63 +277,25 @@ public actor JournalWriter {
         guard tenths > spoolFillLogged else { return }
         spoolFillLogged = tenths
         logger.warning("the spool is filling while PostgreSQL is away", metadata: [
-            "percent": "\(tenths * 10)", "bytes": "\(spool.byteCount)", "limit": "\(spool.maximumBytes)",
+            LogKey.percent: "\(tenths * 10)", LogKey.bytes: "\(spool.byteCount)", LogKey.limit: "\(spool.maximumBytes)",
         ])
     }
 
-    /// Writes spool segments to PostgreSQL, oldest first, each removed once all its records are in, until the spool
-    /// is empty or `budget` has passed (a segment begun is finished). Stops early when PostgreSQL fails again or the
-    /// task is cancelled (shutdown): the segment is then given back whole, to be replayed next time; the journal's
-    /// upserts absorb the records already written.
+    /// Replays the spool for up to `budget` (see ``SpoolDrain``): each record is a batch, written like a new one; a
+    /// record that does not decode is quarantined byte for byte.
     private func drainSpool(for budget: Duration) async {
-        let deadline = ContinuousClock.now + budget
-        while !spool.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled {
-            let segment: SpoolSegment
-            do {
-                guard let oldest = try spool.oldestSegment() else { return }
-                segment = oldest
-            } catch {
-                spool.abandonDrain()
-                logger.critical("cannot read the spool", metadata: ["error": "\(error)"])
-                return
+        guard !spool.isEmpty else { return }
+        let summary = await SpoolDrain(spool: spool, logger: logger).drain(for: budget) { record, segment, index in
+            guard let batch = try? JSONDecoder().decode(JournalBatch.self, from: Data(record)) else {
+                guard quarantine.keepUnreadable(record, segment: segment, index: index) else { return false }
+                stats.quarantinedCalls += 1
+                return true
             }
-            if segment.damagedBytes > 0 {
-                stats.damagedSpoolBytes += segment.damagedBytes
-                logger.warning("skipped damaged bytes in the spool (a torn write from a crash, or disk damage)",
-                               metadata: ["segment": "\(segment.path.lastPathComponent)", "bytes": "\(segment.damagedBytes)"])
-            }
-            for (index, record) in segment.records.enumerated() {
-                guard !Task.isCancelled else { return spool.abandonDrain() }
-                guard let batch = try? JSONDecoder().decode(JournalBatch.self, from: Data(record)) else {
-                    guard quarantineUnreadable(record, segment: segment, index: index) else { return spool.abandonDrain() }
-                    continue
-                }
-                guard await write(batch) else { return spool.abandonDrain() }
-                stats.recordsDrained += 1
-            }
-            do {
-                try spool.remove(segment)
-            } catch {
-                spool.abandonDrain()
-                logger.critical("cannot remove a drained spool segment", metadata: ["error": "\(error)"])
-                return
-            }
-            if spool.isEmpty {
-                logger.notice("spool drained")
-                spoolFillLogged = 0
-            }
+            guard await write(batch) else { return false }
+            stats.recordsDrained += 1
+            return true
         }
+        stats.damagedSpoolBytes += summary.damagedBytes
+        if summary.emptied { spoolFillLogged = 0 }
     }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-}
-
-/// A call PostgreSQL refused, as written to the quarantine directory.
-struct QuarantineEntry: Codable {
-    var error: String
-    var sqlState: String
-    var constraint: String?
-    var batch: JournalBatch
 }

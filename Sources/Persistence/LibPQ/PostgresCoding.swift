@@ -20,37 +20,22 @@ extension Bool: PostgresEncodable, PostgresDecodable {
     }
 }
 
-extension Int: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(type: .int8, text: String(self)) }
+// Integers travel as their decimal text, bound with their own type (`PostgresTyped`): int8, int4 or int2.
+extension PostgresEncodable where Self: FixedWidthInteger & PostgresTyped {
+    public var postgresBind: PostgresBind { PostgresBind(type: Self.postgresType, text: String(self)) }
+}
+
+extension PostgresDecodable where Self: FixedWidthInteger {
     public init(postgresText text: String) throws(PostgresDecodingError) {
-        guard let value = Int(text) else { throw PostgresDecodingError(type: "Int", text: text) }
+        guard let value = Self(text) else { throw PostgresDecodingError(type: "\(Self.self)", text: text) }
         self = value
     }
 }
 
-extension Int64: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(type: .int8, text: String(self)) }
-    public init(postgresText text: String) throws(PostgresDecodingError) {
-        guard let value = Int64(text) else { throw PostgresDecodingError(type: "Int64", text: text) }
-        self = value
-    }
-}
-
-extension Int32: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(type: .int4, text: String(self)) }
-    public init(postgresText text: String) throws(PostgresDecodingError) {
-        guard let value = Int32(text) else { throw PostgresDecodingError(type: "Int32", text: text) }
-        self = value
-    }
-}
-
-extension Int16: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(type: .int2, text: String(self)) }
-    public init(postgresText text: String) throws(PostgresDecodingError) {
-        guard let value = Int16(text) else { throw PostgresDecodingError(type: "Int16", text: text) }
-        self = value
-    }
-}
+extension Int: PostgresEncodable, PostgresDecodable {}
+extension Int64: PostgresEncodable, PostgresDecodable {}
+extension Int32: PostgresEncodable, PostgresDecodable {}
+extension Int16: PostgresEncodable, PostgresDecodable {}
 
 extension Double: PostgresEncodable, PostgresDecodable {
     public var postgresBind: PostgresBind {

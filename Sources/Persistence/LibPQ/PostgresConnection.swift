@@ -70,7 +70,7 @@ public final class PostgresConnection {
         if let timeout = settings.statementTimeout {
             let current = try query("SELECT current_setting('statement_timeout') AS value").first?["value"]
             if current == "0" {
-                let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+                let milliseconds = Int64(timeout / .milliseconds(1))
                 _ = try query("SELECT set_config('statement_timeout', $1, false)", [String(milliseconds).postgresBind])
             }
         }
@@ -178,7 +178,7 @@ public final class PostgresConnection {
         guard notifications.isEmpty else { return notifications }
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
         guard descriptor.fd >= 0 else { throw connectionError("wait for notifications") }
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(max(0, min(timeout / .milliseconds(1), Double(Int32.max))))
         let ready = poll(&descriptor, 1, milliseconds)
         if ready > 0 {
             guard PQconsumeInput(handle) == 1 else { throw connectionError("wait for notifications") }

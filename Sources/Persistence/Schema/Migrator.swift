@@ -1,3 +1,4 @@
+import LogKeys
 public import Logging
 
 /// Applies the shipped migrations to a database and reports where it stands.
@@ -86,7 +87,7 @@ public struct Migrator: Sendable {
                     migration.version, migration.name, migration.sql
                 )
             }
-            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+            logger.info("applied migration", metadata: [LogKey.migration: "\(migration.name)"])
             applied.append(migration.name)
         }
         return applied

@@ -43,10 +43,7 @@ struct Replay: AsyncParsableCommand {
         let server = configuration.amiServers.first { $0.pbx == pbx } ?? configuration.amiServers.first
         let pbxName = pbx ?? server?.pbx ?? "main"
         let trunks = trunk.isEmpty ? (server?.trunks ?? ["trunk"]) : trunk
-        let trackerConfiguration = CallTrackerConfiguration(
-            pbx: pbxName, targetMinTalkSeconds: configuration.journal.targetMinTalkSeconds,
-            callbackDeadlineSeconds: configuration.journal.callbackDeadlineHours * 3600,
-            callbackForUnattended: configuration.journal.callbackForUnattended)
+        let trackerConfiguration = configuration.journal.tracker(pbx: pbxName)
 
         var recordings: [(String, AMIRecording)] = []
         for file in files {

@@ -6,8 +6,8 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Journal metrics, employee efficiency and callback tasks for a period.",
         discussion: """
-            Each report is one SQL function in schema calljournal (docs/dba.md); this command is a thin front to \
-            them. A period is [--from, --to) on the call's start. Dates without a zone are read in --time-zone.
+            Each report is one SQL function in schema calljournal (docs/dba.md), run by Persistence's \
+            JournalReports; this command is a thin front to them. A period is [--from, --to) on the call's start. Dates without a zone are read in --time-zone.
             """,
         subcommands: [Summary.self, Employees.self, Callbacks.self]
     )
@@ -29,22 +29,11 @@ struct Report: AsyncParsableCommand {
         @Option(help: "Output format: table, csv or json.")
         var format: RowFormat = .table
 
-        /// Runs a report query with the session in `--time-zone` and prints its rows. `$1`/`$2` are the period,
-        /// `$3` the time zone and, when `employee` is given, `$4` that employee's id; `binds` follow.
-        func run(_ sql: String, employee: String? = nil, _ binds: [PostgresBind] = []) async throws {
-            let (zone, format, from, to) = (timeZone, format, from, to)
+        /// Runs a report in `--time-zone` and prints its rows.
+        func run(_ report: (JournalReports, JournalReports.Period) throws -> PostgresRows) async throws {
+            let (period, format) = (JournalReports.Period(from: from, to: to, timeZone: timeZone), format)
             try await options.withJournal { connection in
-                try connection.query("SELECT set_config('TimeZone', $1, false)", zone, operation: "set the time zone")
-                var employeeID: Int64?
-                if let employee {
-                    employeeID = try connection.query("SELECT id FROM calljournal.employees WHERE extension = $1", employee,
-                                                      operation: "find employee").first?.decode("id", as: Int64.self)
-                    guard employeeID != nil else { throw DirectoryError.notFound("no employee has extension \(employee)") }
-                }
-                let rows = try connection.query(
-                    sql, [from.postgresBind, to.postgresBind, zone.postgresBind, employeeID.postgresBind] + binds,
-                    operation: "run the report")
-                printRows(rows, as: format)
+                printRows(try report(JournalReports(connection: connection), period), as: format)
             }
         }
     }
@@ -65,17 +54,10 @@ struct Report: AsyncParsableCommand {
         @Option(help: "Only calls to this company number.") var did: String?
 
         func run() async throws {
-            let filters = [direction.postgresBind, department.postgresBind, source.postgresBind, did.postgresBind]
-            if let by {
-                try await period.run("""
-                    SELECT * FROM calljournal.journal_metrics_series($1::timestamptz, $2::timestamptz, $9, $3,
-                                  $5, $4, $6, $7, $8)
-                    """, employee: employee, filters + [by.postgresBind])
-            } else {
-                try await period.run("""
-                    SELECT * FROM calljournal.journal_metrics($1::timestamptz, $2::timestamptz, $5, $4, $6, $7, $8)
-                    """, employee: employee, filters)
-            }
+            let filter = JournalReports.CallFilter(
+                direction: direction, employeeExtension: employee, department: department, source: source, did: did)
+            let by = by
+            try await period.run { reports, period in try reports.journalMetrics(period, filter: filter, by: by) }
         }
     }
 
@@ -88,13 +70,8 @@ struct Report: AsyncParsableCommand {
         @Option(help: "Only employees of this department.") var department: String?
 
         func run() async throws {
-            try await period.run("""
-                SELECT employee_id, full_name, extension, array_to_string(departments, ', ') AS departments,
-                       incoming_answered, incoming_unique_numbers, incoming_unique_numbers_total, avg_wait_seconds,
-                       outgoing_calls, outgoing_unique_numbers, outgoing_conversations, total_talk_seconds,
-                       avg_talk_seconds
-                  FROM calljournal.employee_efficiency($1::timestamptz, $2::timestamptz, $5)
-                """, [department.postgresBind])
+            let department = department
+            try await period.run { reports, period in try reports.employeeEfficiency(period, department: department) }
         }
     }
 
@@ -104,7 +81,7 @@ struct Report: AsyncParsableCommand {
         @OptionGroup var period: Period
 
         func run() async throws {
-            try await period.run("SELECT * FROM calljournal.callback_tasks_report($1::timestamptz, $2::timestamptz)")
+            try await period.run { reports, period in try reports.callbackTasks(period) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LogKeys
 import Logging
 import Persistence
 import ServiceLifecycle
@@ -20,7 +21,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = try await options.load(requireAMISecret: true)
         let logger = CommandLogging.logger(label: "calljournal", level: configuration.logLevel)
         logger.info("starting calljournal", metadata: [
-            "version": "\(Calljournal.version)", "configuration": "\(configuration.sources.joined(separator: ", "))",
+            LogKey.version: "\(Calljournal.version)", LogKey.configuration: "\(configuration.sources.joined(separator: ", "))",
         ])
         let daemon = Daemon(configuration: configuration, logger: logger)
         do {
@@ -28,6 +29,10 @@ struct Serve: AsyncParsableCommand {
         } catch let error as MigrationError {
             // The same exit code as the other commands for a schema they cannot use (EX_CONFIG).
             throw CommandFailure.exit(error.description, code: 78)
+        } catch let error as SpoolError {
+            // An fsync of the spool failed (EX_TEMPFAIL): exit rather than guess what reached the disk; systemd
+            // restarts the daemon, which replays the spool.
+            throw CommandFailure.exit(error.description, code: 75)
         }
     }
 }

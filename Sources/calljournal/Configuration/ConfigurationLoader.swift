@@ -1,4 +1,3 @@
-import AGIHandlers
 import Configuration
 import Foundation
 import SystemPackage
@@ -58,42 +57,28 @@ struct ConfigurationKeys {
         self.environment = environment
     }
 
+    /// The whole configuration: each component's settings start from that component's defaults and are read over
+    /// by its `+ConfigReader` extension.
     mutating func read() -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
-        configuration.postgres.url = string("postgres.url") ?? ""
+        configuration.postgres.settings.read(&self)
         configuration.postgres.password = secret("postgres.password", credential: "postgres-password")
-        configuration.postgres.autoMigrate = bool("postgres.auto_migrate") ?? false
-        configuration.postgres.statementTimeout = milliseconds("postgres.statement_timeout_ms", 1 ... 86_400_000) ?? .seconds(30)
+        configuration.postgres.autoMigrate = bool("postgres.auto_migrate") ?? configuration.postgres.autoMigrate
 
         let names = array("ami.servers") ?? ["main"]
         configuration.amiServers = names.map { readAMIServer($0) }
         if Set(names).count != names.count { problems.append("ami.servers: names must be unique, got \(names)") }
 
-        var agi = DaemonConfiguration.FastAGI()
-        if let listen = string("agi.listen") {
-            if let (host, port) = hostPort(listen, key: "agi.listen") { agi.host = host; agi.port = port }
-        }
-        agi.allow = array("agi.allow") ?? []
-        for entry in agi.allow where AGIAddressRange(entry) == nil {
-            problems.append("agi.allow: '\(entry)' is not an IPv4/IPv6 address or CIDR (e.g. 10.0.0.0/8)")
-        }
-        agi.maxSessions = int("agi.max_sessions", 1 ... 100_000) ?? agi.maxSessions
-        agi.requestDeadline = milliseconds("agi.request_deadline_ms", 100 ... 3_600_000) ?? agi.requestDeadline
-        agi.sipDialTemplate = template("agi.dial.sip", placeholder: "{account}") ?? agi.sipDialTemplate
-        agi.phoneDialTemplate = template("agi.dial.phone", placeholder: "{number}") ?? agi.phoneDialTemplate
-        agi.maxValueDigits = int("agi.postcall.max_value_digits", 1 ... 18) ?? agi.maxValueDigits
-        agi.categoryRetries = int("agi.postcall.category_retries", 0 ... 5) ?? agi.categoryRetries
-        agi.digitTimeout = milliseconds("agi.postcall.digit_timeout_ms", 500 ... 60_000) ?? agi.digitTimeout
-        configuration.fastAGI = agi
+        configuration.fastAGI.server.read(&self)
+        configuration.fastAGI.routeTemplates.read(&self)
+        configuration.fastAGI.postCall.read(&self)
 
-        configuration.journal.targetMinTalkSeconds = double("journal.target_min_talk_seconds", 0 ... 86_400) ?? 30
-        configuration.journal.callbackDeadlineHours = double("journal.callback_deadline_hours", 0.01 ... 8_760) ?? 4
-        configuration.journal.callbackForUnattended = bool("journal.callback_for_unattended") ?? true
-        configuration.journal.batchSize = int("journal.batch_size", 1 ... 50_000) ?? 2000
-        configuration.journal.flushInterval = milliseconds("journal.flush_interval_ms", 1 ... 60_000) ?? .milliseconds(200)
-
+        configuration.journal.tracking.read(&self)
         configuration.spool.directory = string("spool.directory") ?? configuration.spool.directory
         configuration.spool.maxBytes = int("spool.max_bytes", 1 << 20 ... Int.max) ?? configuration.spool.maxBytes
+        configuration.journal.writer.read(&self)
+        configuration.journal.writer.quarantineDirectory =
+            DaemonConfiguration.Journal.quarantineDirectory(besideSpool: configuration.spool.directory)
 
         if let listen = string("http.listen") {
             if listen == "off" || listen == "none" {
@@ -118,26 +103,13 @@ struct ConfigurationKeys {
             problems.append("ami.servers: '\(name)' must be letters, digits, '-' or '_' (it is stored as calls.pbx)")
         }
         let prefix = "ami.\(name)."
-        server.host = string(prefix + "host") ?? server.host
-        server.port = int(prefix + "port", 1 ... 65_535) ?? server.port
-        server.username = string(prefix + "username") ?? server.username
+        server.client.read(&self, prefix: prefix)
         server.secret = secret(prefix + "secret", credential: "ami-\(name)-secret")
         if server.secret == nil {
             problems.append("\(prefix)secret: not set; give \(prefix)secret_file, a systemd credential ami-\(name)-secret, or CALLJOURNAL_\(Self.environmentName(prefix + "secret"))")
         }
-        if let method = string(prefix + "authentication") {
-            switch method {
-            case "md5": server.useMD5Challenge = true
-            case "plain": server.useMD5Challenge = false
-            default: problems.append("\(prefix)authentication: '\(method)' must be md5 or plain")
-            }
-        }
-        server.events = string(prefix + "events") ?? server.events
+        server.client.secret = server.secret?.value ?? ""
         server.trunks = array(prefix + "trunks") ?? server.trunks
-        server.connectTimeout = milliseconds(prefix + "connect_timeout_ms", 100 ... 120_000) ?? server.connectTimeout
-        server.actionTimeout = milliseconds(prefix + "action_timeout_ms", 100 ... 300_000) ?? server.actionTimeout
-        server.keepaliveInterval = milliseconds(prefix + "keepalive_interval_ms", 1_000 ... 600_000) ?? server.keepaliveInterval
-        server.reconnectMaximum = milliseconds(prefix + "reconnect_max_ms", 1_000 ... 3_600_000) ?? server.reconnectMaximum
         return server
     }
 

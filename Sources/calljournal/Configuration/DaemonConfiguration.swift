@@ -1,3 +1,6 @@
+import AGIHandlers
+import AMIClient
+import CallTracking
 import Foundation
 import Persistence
 
@@ -8,46 +11,54 @@ import Persistence
 /// Secrets are never stored in `description`. See `calljournal.example.yaml` for every key.
 struct DaemonConfiguration: Sendable, CustomStringConvertible {
     struct Postgres: Sendable {
-        var url: String = ""
+        /// The connection string (`postgres.url`) and statement timeout; the password is added from ``password``.
+        var settings = PostgresConnectionSettings()
         var password: Secret?
         var autoMigrate = false
-        var statementTimeout: Duration = .seconds(30)
+
+        var url: String {
+            get { settings.connectionString }
+            set { settings.connectionString = newValue }
+        }
     }
 
+    /// One Asterisk: how to reach it, where its secret came from, and which of its endpoints are trunks.
     struct AMIServer: Sendable {
-        var pbx: String
-        var host = "127.0.0.1"
-        var port = 5038
-        var username = "calljournal"
+        /// The client's settings; its `secret` is ``secret``'s value.
+        var client: AMIClientConfiguration
         var secret: Secret?
-        var useMD5Challenge = true
-        var events = "call,cdr,dialplan,agent"
         var trunks: [String] = ["trunk"]
-        var connectTimeout: Duration = .seconds(5)
-        var actionTimeout: Duration = .seconds(10)
-        var keepaliveInterval: Duration = .seconds(15)
-        var reconnectMaximum: Duration = .seconds(30)
+
+        init(pbx: String) {
+            client = AMIClientConfiguration(pbx: pbx, secret: "")
+        }
+
+        var pbx: String { client.pbx }
     }
 
+    /// The FastAGI server and its scripts.
     struct FastAGI: Sendable {
-        var host = "127.0.0.1"
-        var port = 4573
-        var allow: [String] = []
-        var maxSessions = 2000
-        var requestDeadline: Duration = .seconds(120)
-        var sipDialTemplate = "PJSIP/{account}"
-        var phoneDialTemplate = "PJSIP/{number}@trunk"
-        var maxValueDigits = 8
-        var categoryRetries = 2
-        var digitTimeout: Duration = .seconds(8)
+        var server = AGIServerConfiguration()
+        var routeTemplates = RouteDialTemplates()
+        var postCall = PostCallHandler.Configuration()
     }
 
     struct Journal: Sendable {
-        var targetMinTalkSeconds = 30.0
-        var callbackDeadlineHours = 4.0
-        var callbackForUnattended = true
-        var batchSize = 2000
-        var flushInterval: Duration = .milliseconds(200)
+        /// The tracker's settings but its PBX, which each AMI server names (``tracker(pbx:)``).
+        var tracking = CallTrackerConfiguration(pbx: "")
+        /// The writer's settings; its quarantine directory lies beside the spool directory.
+        var writer = JournalWriter.Configuration(
+            quarantineDirectory: Journal.quarantineDirectory(besideSpool: Spool().directory))
+
+        func tracker(pbx: String) -> CallTrackerConfiguration {
+            var configuration = tracking
+            configuration.pbx = pbx
+            return configuration
+        }
+
+        static func quarantineDirectory(besideSpool spoolDirectory: String) -> URL {
+            URL(fileURLWithPath: spoolDirectory).deletingLastPathComponent().appendingPathComponent("quarantine")
+        }
     }
 
     struct Spool: Sendable {
@@ -72,17 +83,19 @@ struct DaemonConfiguration: Sendable, CustomStringConvertible {
     var sources: [String] = []
 
     var postgresSettings: PostgresConnectionSettings {
-        PostgresConnectionSettings(
-            connectionString: postgres.url, password: postgres.password?.value, statementTimeout: postgres.statementTimeout
-        )
+        var settings = postgres.settings
+        settings.password = postgres.password?.value
+        return settings
     }
 
     var description: String {
-        let servers = amiServers.map { "\($0.pbx)=\($0.username)@\($0.host):\($0.port) secret=\($0.secret?.description ?? "none")" }
+        let servers = amiServers.map {
+            "\($0.pbx)=\($0.client.username)@\($0.client.host):\($0.client.port) secret=\($0.secret?.description ?? "none")"
+        }
         return "postgres.url=\(PostgresConnectionSettings(connectionString: postgres.url).redactedTarget()) "
             + "postgres.password=\(postgres.password?.description ?? "none") ami=[\(servers.joined(separator: ", "))] "
-            + "agi=\(fastAGI.host):\(fastAGI.port) allow=\(fastAGI.allow) http=\(http.host):\(http.port) "
-            + "spool=\(spool.directory) log.level=\(logLevel)"
+            + "agi=\(fastAGI.server.host):\(fastAGI.server.port) allow=\(fastAGI.server.allowedClients.map(\.description)) "
+            + "http=\(http.host):\(http.port) spool=\(spool.directory) log.level=\(logLevel)"
     }
 }
 

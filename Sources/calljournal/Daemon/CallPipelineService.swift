@@ -2,6 +2,7 @@ import AMIClient
 import AMIModel
 import CallTracking
 import Foundation
+import LogKeys
 import Logging
 import Persistence
 import ServiceLifecycle
@@ -15,7 +16,6 @@ import ServiceLifecycle
 struct CallPipelineService: Service {
     let client: AMIClient
     let writer: JournalWriter
-    let journalClient: PostgresClient
     let directory: DirectoryHolder
     let trunks: [String]
     let configuration: CallTrackerConfiguration
@@ -31,7 +31,7 @@ struct CallPipelineService: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // The client reconnects on its own; it returns only when cancelled.
-                    do { try await client.run() } catch { logger.debug("AMI client ended", metadata: ["error": "\(error)"]) }
+                    do { try await client.run() } catch { logger.debug("AMI client ended", metadata: [LogKey.error: "\(error)"]) }
                 }
                 await consume()
                 group.cancelAll()
@@ -65,13 +65,13 @@ struct CallPipelineService: Service {
                 if !updates.isEmpty { writer.submit(updates) }
                 statistics.record(event: event.name, callsInProgress: tracker.callsInProgress)
             case .connected(let version):
-                logger.info("AMI connected; reconciling calls in progress", metadata: ["pbx": "\(configuration.pbx)",
-                                                                                      "asterisk": "\(version)"])
+                logger.info("AMI connected; reconciling calls in progress", metadata: [LogKey.pbx: "\(configuration.pbx)",
+                                                                                      LogKey.asterisk: "\(version)"])
                 lists += 1
                 snapshot = await listLiveChannels(number: lists, closingJournalCalls: true)
             case .eventsDropped(let count):
                 logger.error("AMI events were dropped; reconciling calls in progress",
-                             metadata: ["pbx": "\(configuration.pbx)", "dropped": "\(count)"])
+                             metadata: [LogKey.pbx: "\(configuration.pbx)", LogKey.dropped: "\(count)"])
                 // Events dropped while a list was on its way are older than the list, which covers them.
                 guard snapshot == nil else { continue }
                 lists += 1
@@ -82,7 +82,7 @@ struct CallPipelineService: Service {
                 snapshot = nil
                 await reconcile(&tracker, with: taken)
             case .disconnected(let error):
-                logger.warning("AMI disconnected", metadata: ["pbx": "\(configuration.pbx)", "error": "\(error)"])
+                logger.warning("AMI disconnected", metadata: [LogKey.pbx: "\(configuration.pbx)", LogKey.error: "\(error)"])
             }
         }
     }
@@ -97,7 +97,7 @@ struct CallPipelineService: Service {
             return Snapshot(actionID: actionID, live: live, takenAt: Date(), closingJournalCalls: closingJournalCalls)
         } catch {
             logger.error("CoreShowChannels failed; calls that ended during the gap stay open until the next reconnect",
-                         metadata: ["pbx": "\(configuration.pbx)", "error": "\(error)"])
+                         metadata: [LogKey.pbx: "\(configuration.pbx)", LogKey.error: "\(error)"])
             return nil
         }
     }
@@ -110,23 +110,19 @@ struct CallPipelineService: Service {
         let updates = tracker.reconcile(liveChannels: live, now: snapshot.takenAt)
         writer.submit(updates)
         logger.info("reconciled", metadata: [
-            "pbx": "\(configuration.pbx)", "liveChannels": "\(live.count)", "updates": "\(updates.count)",
+            LogKey.pbx: "\(configuration.pbx)", LogKey.liveChannels: "\(live.count)", LogKey.updates: "\(updates.count)",
         ])
         guard snapshot.closingJournalCalls else { return }
-        // What the writer already holds must reach the journal first, or its final versions would be closed here.
-        await writer.flush()
         let linkedids = Array(Set(live.compactMap { $0["Linkedid"] }))
         let pbx = configuration.pbx
         do {
-            let closed = try await journalClient.withConnection { connection in
-                try JournalStore(connection: connection).closeCallsEndedWhileDown(pbx: pbx, liveLinkedids: linkedids)
-            }
+            let closed = try await writer.closeCallsEndedWhileDown(pbx: pbx, liveLinkedids: linkedids)
             if closed > 0 {
                 logger.warning("closed calls that ended while calljournal was not connected",
-                               metadata: ["pbx": "\(pbx)", "calls": "\(closed)"])
+                               metadata: [LogKey.pbx: "\(pbx)", LogKey.calls: "\(closed)"])
             }
         } catch {
-            logger.error("could not close calls that ended while disconnected", metadata: ["error": "\(error)"])
+            logger.error("could not close calls that ended while disconnected", metadata: [LogKey.error: "\(error)"])
         }
     }
 }

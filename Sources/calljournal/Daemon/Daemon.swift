@@ -8,8 +8,8 @@ import ServiceLifecycle
 
 /// Wires the daemon's services from a configuration and runs them until a shutdown signal.
 ///
-/// `serve` calls it with the file/environment configuration, integration tests with one they
-/// build in memory, so both exercise the same wiring.
+/// `serve` calls it with the configuration read from the file and the environment. The daemon tests run `serve`
+/// itself, as a process against a scratch database and the PBX simulator, so they exercise this wiring.
 struct Daemon: Sendable {
     let configuration: DaemonConfiguration
     let logger: Logger
@@ -48,11 +48,7 @@ struct Daemon: Sendable {
         } catch {
             throw CommandFailure.exit("\(error)", code: 73)
         }
-        let writer = JournalWriter(
-            client: journalClient, spool: spool,
-            configuration: .init(batchSize: configuration.journal.batchSize, flushInterval: configuration.journal.flushInterval,
-                                 quarantineDirectory: spoolDirectory.deletingLastPathComponent().appendingPathComponent("quarantine")),
-            logger: logger)
+        let writer = JournalWriter(client: journalClient, spool: spool, configuration: configuration.journal.writer, logger: logger)
 
         let directory = DirectoryHolder()
         let directoryRefresh = DirectoryRefreshService(
@@ -62,37 +58,24 @@ struct Daemon: Sendable {
         try? await directoryRefresh.load()
 
         let agi = configuration.fastAGI
-        let agiServer = try await AGIServer.bind(
-            configuration: AGIServerConfiguration(
-                host: agi.host, port: agi.port, allowedClients: agi.allow.compactMap(AGIAddressRange.init),
-                maximumSessions: agi.maxSessions, sessionDeadline: agi.requestDeadline),
+        let fastAGI = FastAGIService(
+            configuration: agi.server,
             router: .standard(
                 directory: HolderDirectorySource(holder: directory),
                 store: PostgresAnnotationStore(
                     client: PostgresClient(settings: configuration.postgresSettings, name: "fastagi", logger: logger),
                     pbx: configuration.amiServers.first?.pbx ?? "main"),
-                routeTemplates: RouteDialTemplates(sipTemplate: agi.sipDialTemplate, phoneTemplate: agi.phoneDialTemplate),
-                postCall: PostCallHandler.Configuration(
-                    categoryMaxDigits: 6, valueMaxDigits: agi.maxValueDigits, digitTimeout: agi.digitTimeout,
-                    categoryRetries: agi.categoryRetries)),
+                routeTemplates: agi.routeTemplates, postCall: agi.postCall),
             logger: logger)
 
         var amiClients: [AMIClient] = []
         var pipelines: [any Service] = []
         for server in configuration.amiServers {
-            let client = AMIClient(configuration: AMIClientConfiguration(
-                pbx: server.pbx, host: server.host, port: server.port, username: server.username,
-                secret: server.secret?.value ?? "", useMD5Challenge: server.useMD5Challenge, eventMask: server.events,
-                connectTimeout: server.connectTimeout, actionTimeout: server.actionTimeout,
-                pingInterval: server.keepaliveInterval, reconnect: .init(maximum: server.reconnectMaximum)),
-                logger: logger)
+            let client = AMIClient(configuration: server.client, logger: logger)
             amiClients.append(client)
             pipelines.append(CallPipelineService(
-                client: client, writer: writer, journalClient: journalClient, directory: directory, trunks: server.trunks,
-                configuration: CallTrackerConfiguration(
-                    pbx: server.pbx, targetMinTalkSeconds: configuration.journal.targetMinTalkSeconds,
-                    callbackDeadlineSeconds: configuration.journal.callbackDeadlineHours * 3600,
-                    callbackForUnattended: configuration.journal.callbackForUnattended),
+                client: client, writer: writer, directory: directory, trunks: server.trunks,
+                configuration: configuration.journal.tracker(pbx: server.pbx),
                 logger: logger, statistics: PipelineStatistics(pbx: server.pbx)))
         }
 
@@ -102,12 +85,12 @@ struct Daemon: Sendable {
             services.append(StatusHTTPServer(
                 host: configuration.http.host, port: configuration.http.port, registry: DaemonMetrics.registry,
                 health: { await Self.health(amiClients: clients, writer: writer) }, logger: logger))
-            services.append(MetricsPollerService(amiClients: clients, writer: writer, agiServer: agiServer,
+            services.append(MetricsPollerService(amiClients: clients, writer: writer, agiMetrics: fastAGI.metrics,
                                                  interval: .seconds(5)))
         }
         services += pipelines
-        services.append(FastAGIService(server: agiServer))
-        services.append(ReadinessService(notifier: notifier, logger: logger, status: "journal ready"))
+        services.append(fastAGI)
+        services.append(ReadinessService(notifier: notifier, logger: logger, status: "journal ready", after: fastAGI.listening))
         return services
     }
 
@@ -141,52 +124,6 @@ struct Daemon: Sendable {
         let autoMigrate = configuration.postgres.autoMigrate
         try await database.withConnection { connection in
             if autoMigrate { try migrator.migrate(on: connection) } else { try migrator.requireCurrent(on: connection) }
-        }
-    }
-}
-
-/// Reports readiness to systemd once every other service is up, feeds the watchdog, and
-/// reports STOPPING when a graceful shutdown begins.
-struct ReadinessService: Service {
-    let notifier: SystemdNotifier
-    let logger: Logger
-    let status: String
-
-    func run() async throws {
-        notifier.ready(status: status)
-        logger.info("calljournal ready", metadata: ["systemd": "\(notifier.isEnabled)"])
-        let interval = notifier.watchdogInterval ?? .seconds(3600)
-        try? await cancelWhenGracefulShutdown {
-            while true {
-                notifier.watchdog()
-                try await Task.sleep(for: interval)
-            }
-        }
-        notifier.stopping()
-        logger.info("graceful shutdown requested")
-    }
-}
-
-/// Runs the journal writer until shutdown, then lets it flush once more.
-struct JournalWriterService: Service {
-    let writer: JournalWriter
-
-    func run() async throws {
-        let writer = self.writer
-        await cancelWhenGracefulShutdown { await writer.run() }
-    }
-}
-
-/// Runs the FastAGI server; on shutdown it stops accepting and lets running menus finish (bounded).
-struct FastAGIService: Service {
-    let server: AGIServer
-
-    func run() async throws {
-        let server = self.server
-        do {
-            try await cancelWhenGracefulShutdown { try await server.run() }
-        } catch where Task.isShuttingDownGracefully || Task.isCancelled {
-            // The drain ended by the shutdown itself (a cancellation), not a failure of the server.
         }
     }
 }

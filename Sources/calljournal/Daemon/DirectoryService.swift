@@ -1,3 +1,4 @@
+import LogKeys
 import Logging
 import Persistence
 import ServiceLifecycle
@@ -37,7 +38,7 @@ struct DirectoryRefreshService: Service {
             } catch {
                 if !failing {
                     logger.error("cannot refresh the directory; routing uses the last snapshot",
-                                 metadata: ["error": "\(error)"])
+                                 metadata: [LogKey.error: "\(error)"])
                 }
                 failing = true
                 try? await Task.sleep(for: .seconds(2))
@@ -54,8 +55,8 @@ struct DirectoryRefreshService: Service {
         if data != holder.current.data || holder.current.version == 0 {
             holder.replace(with: data)
             logger.info("directory loaded", metadata: [
-                "employees": "\(data.employees.count)", "categories": "\(data.categories.count)",
-                "contactPhones": "\(data.contactOwners.count)",
+                LogKey.employees: "\(data.employees.count)", LogKey.categories: "\(data.categories.count)",
+                LogKey.contactPhones: "\(data.contactOwners.count)",
             ])
         }
     }

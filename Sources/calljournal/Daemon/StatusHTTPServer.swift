@@ -1,3 +1,4 @@
+import LogKeys
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -27,7 +28,7 @@ struct StatusHTTPServer: Service {
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
             }
-        logger.info("metrics and health listening", metadata: ["address": "\(host):\(channel.channel.localAddress?.port ?? port)"])
+        logger.info("metrics and health listening", metadata: [LogKey.address: "\(host):\(channel.channel.localAddress?.port ?? port)"])
         do {
             try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
@@ -44,7 +45,7 @@ struct StatusHTTPServer: Service {
             }
         } catch where Task.isShuttingDownGracefully || Task.isCancelled {
             // Closing the listener to stop can surface as an error from the accept loop; it is the expected end.
-            logger.debug("metrics listener closed", metadata: ["error": "\(error)"])
+            logger.debug("metrics listener closed", metadata: [LogKey.error: "\(error)"])
         }
     }
 

@@ -19,11 +19,15 @@ import Testing
         return SimulatedChannel(variables: variables, digits: recorded.getDataResults, death: death)
     }
 
+    /// The menu these tests were written for: 3-digit codes, values up to 9 digits, 6 s per key.
+    private static let menu = PostCallHandler.Configuration(categoryMaxDigits: 3, valueMaxDigits: 9, digitTimeout: .seconds(6))
+
     private func play(
         _ recorded: RecordedAGISession, channel: SimulatedChannel, environment: [UInt8]? = nil,
         store: InMemoryAnnotationStore = InMemoryAnnotationStore()
     ) async throws -> (AGISessionPlayer.Transcript, [PostCallResult], AGIServerMetricsSnapshot) {
-        let (transcript, metrics) = try await ServerHarness.withServer(store: store) { server, port in
+        let router = AGIScriptRouter.standard(directory: StaticDirectorySource(LabDirectory.snapshot), store: store, postCall: Self.menu)
+        let (transcript, metrics) = try await ServerHarness.withServer(store: store, router: router) { server, port in
             let transcript = try await AGISessionPlayer.play(
                 port: port, environment: environment ?? recorded.environmentBytes, channel: channel)
             return (transcript, try await ServerHarness.settledMetrics(server))

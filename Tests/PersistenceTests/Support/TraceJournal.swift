@@ -27,7 +27,11 @@ struct TraceJournal {
                 ('5551000', 'google', 'cpc', 'brand'), ('5551001', 'yandex', 'cpc', NULL), ('5551200', 'site', 'organic', NULL),
                 ('5551003', 'site', 'mobile', NULL), ('5551015', 'site', 'group', NULL), ('5551300', 'site', 'ivr', NULL);
             """)
-        let directory = EndpointDirectory(try DirectoryReader(connection: connection).load(), trunks: ["trunk"])
+        // The lab's SIP accounts are the employees' extensions, each with one account.
+        let employees = try DirectoryReader(connection: connection).load().employees.flatMap { employee in
+            employee.sipAccounts.map { ($0, TrackedEmployee(id: employee.id, extensionNumber: employee.extensionNumber)) }
+        }
+        let directory = EndpointDirectory(employeesByEndpoint: Dictionary(uniqueKeysWithValues: employees), trunkEndpoints: ["trunk"])
         return TraceJournal(connection: connection,
                             tracker: CallTracker(configuration: CallTrackerConfiguration(pbx: "lab"), directory: directory))
     }

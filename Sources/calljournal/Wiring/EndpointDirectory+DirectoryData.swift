@@ -1,9 +1,10 @@
-public import CallTracking
+import CallTracking
+import Persistence
 
 extension EndpointDirectory {
     /// The tracker's view of a directory snapshot: SIP accounts and outside phone numbers → employees, and the
     /// PBX's trunks.
-    public init(_ data: DirectoryData, trunks: [String]) {
+    init(_ data: DirectoryData, trunks: [String]) {
         var employees: [String: TrackedEmployee] = [:]
         var phones: [String: TrackedEmployee] = [:]
         for employee in data.employees {
